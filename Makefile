@@ -1,0 +1,27 @@
+# Two commands: `make run` starts the workbench, `make test` runs the whole suite.
+PORT ?= 8501
+HOST ?= 127.0.0.1
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint bench
+
+run:
+	@scripts/bootstrap_venv.sh requirements.txt
+	@$(PY) -m workbench migrate
+	@$(PY) -m workbench seed
+	@echo "Scoping Workbench: open http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@$(PY) -m streamlit run app.py --server.headless true --server.address $(HOST) --server.port $(PORT)
+
+test:
+	@scripts/bootstrap_venv.sh requirements-dev.txt
+	@scripts/install_test_system_deps.sh
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m pytest
+
+lint:
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+bench:
+	$(PY) scripts/bench_estimate.py

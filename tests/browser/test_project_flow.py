@@ -1,0 +1,54 @@
+"""In Chromium: open the app, create a project, edit its charter, find it in the portfolio."""
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot, wait_idle
+from workbench.db import make_engine
+from workbench.services import projects as svc
+
+
+def test_create_edit_and_find_a_project(streamlit_server, page):
+    page.goto(streamlit_server["url"])
+    expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
+    page.get_by_role("textbox", name="Your name", exact=True).fill("Priya")
+    page.get_by_role("textbox", name="Your name", exact=True).press("Enter")
+    wait_idle(page)
+
+    form = page.get_by_test_id("stForm")
+    form.get_by_role("textbox", name="Name *", exact=True).fill("Churn early warning")
+    form.get_by_role("textbox", name="What is the business problem?", exact=True).fill(
+        "Subscribers cancel without warning"
+    )
+    form.get_by_role("textbox", name="Owner", exact=True).fill("Priya")
+    form.get_by_role("button", name="Create project").click()
+
+    expect(page.get_by_role("heading", name="Churn early warning")).to_be_visible()
+    assert "project=" in page.url
+    wait_idle(page)
+
+    current = page.get_by_role("textbox", name="How is it done today?", exact=True)
+    current.fill("Account managers call customers whose usage dropped last month")
+    page.get_by_role("button", name="Save charter").click()
+    wait_idle(page)
+    expect(page.get_by_text("version 2")).to_be_visible()
+
+    page.reload()  # the project survives a refresh: it is in the URL
+    expect(page.get_by_role("heading", name="Churn early warning")).to_be_visible()
+    expect(page.get_by_role("textbox", name="How is it done today?", exact=True)).to_have_value(
+        "Account managers call customers whose usage dropped last month"
+    )
+    screenshot(page, "charter")
+
+    page.get_by_role("link", name="Portfolio").click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
+    grid = page.get_by_test_id("stDataFrame")
+    expect(grid.locator("td", has_text="Churn early warning")).to_have_count(1)
+    screenshot(page, "portfolio")
+
+    engine = make_engine(streamlit_server["database_url"])
+    [project] = svc.list_projects(engine)
+    log = svc.list_activity(engine, project.id)
+    engine.dispose()
+    assert project.current_process.startswith("Account managers call")
+    assert [entry.actor for entry in log] == ["Priya", "Priya"]

@@ -1,0 +1,154 @@
+"""AppTest: the portfolio and charter pages render, create, edit and refuse stale saves."""
+
+from datetime import date, timedelta
+
+from workbench.db import make_engine
+from workbench.services import projects as svc
+
+
+def seed(url, name="Churn model", **extra):
+    engine = make_engine(url)
+    project = svc.create_project(
+        engine, data={"name": name, **extra}, actor="Seeder", today=date.today()
+    )
+    engine.dispose()
+    return project
+
+
+def by_label(widgets, label):
+    matches = [w for w in widgets if w.label == label]
+    assert matches, f"no widget labelled {label!r}"
+    return matches[0]
+
+
+def test_portfolio_smoke_lists_projects_and_phase_counts(open_app, app_db):
+    seed(app_db, "Fraud alerts", owner="Lee")
+    at = open_app()
+    assert at.title[0].value == "Portfolio"
+    frame = at.dataframe[0].value
+    assert list(frame["Project"]) == ["Fraud alerts"]
+    assert list(frame["Owner"]) == ["Lee"]
+    planning = next(m for m in at.metric if m.label == "Planning")
+    assert planning.value == "1"
+
+
+def test_portfolio_search_filters_rows(open_app, app_db):
+    seed(app_db, "Fraud alerts")
+    seed(app_db, "Demand forecast")
+    at = open_app()
+    by_label(at.text_input, "Search").input("forecast").run()
+    assert list(at.dataframe[0].value["Project"]) == ["Demand forecast"]
+
+
+def test_new_project_form_creates_and_opens_the_charter(open_app, app_db):
+    at = open_app()
+    by_label(at.text_input, "Name *").input("Ride-time anomalies")
+    by_label(at.text_area, "What is the business problem?").input("Rides take too long")
+    by_label(at.text_input, "Owner").input("Priya")
+    at.button[0].click()  # the form's submit button
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Ride-time anomalies"
+    engine = make_engine(app_db)
+    [project] = svc.list_projects(engine)
+    assert (project.name, project.problem, project.owner) == (
+        "Ride-time anomalies",
+        "Rides take too long",
+        "Priya",
+    )
+    assert svc.list_activity(engine, project.id)[0].actor == "Ann"
+    engine.dispose()
+    assert at.session_state["selected_project_id"] == project.id
+
+
+def test_new_project_with_bad_input_shows_messages_and_stores_nothing(open_app, app_db):
+    at = open_app()
+    by_label(at.text_input, "Name *").input("x" * 10_000)
+    by_label(at.date_input, "Target delivery date").set_value(date.today() - timedelta(days=3))
+    at.button[0].click()
+    at.run()
+    messages = " ".join(m.value for m in at.markdown)
+    assert "Too long: at most 120 characters (this has 10000)" in messages
+    assert "is in the past" in messages
+    engine = make_engine(app_db)
+    assert svc.list_projects(engine) == []
+    engine.dispose()
+
+
+def test_saving_without_a_name_asks_who_you_are(open_app, app_db):
+    at = open_app(actor="")
+    by_label(at.text_input, "Name *").input("Anything")
+    at.button[0].click()
+    at.run()
+    assert "Say who you are" in " ".join(m.value for m in at.markdown)
+
+
+def test_charter_smoke_shows_the_selected_project(open_app, app_db):
+    project = seed(app_db, "Fraud alerts", problem="Card fraud")
+    at = open_app("pages/charter.py", project=project.id)
+    assert at.title[0].value == "Fraud alerts"
+    assert by_label(at.text_area, "What is the business problem?").value == "Card fraud"
+
+
+def test_charter_without_project_points_to_the_portfolio(open_app):
+    at = open_app("pages/charter.py")
+    assert "Choose a project" in at.info[0].value
+
+
+def test_charter_edit_is_stored_and_logged(open_app, app_db):
+    project = seed(app_db, "Fraud alerts")
+    at = open_app("pages/charter.py", project=project.id)
+    by_label(at.text_area, "How is it done today?").input("Analysts review a daily report")
+    by_label(at.text_input, "Sponsor").input("CFO")
+    [save] = [b for b in at.button if b.label == "Save charter"]
+    save.click()
+    at.run()
+    assert not at.exception
+    engine = make_engine(app_db)
+    stored = svc.get_project(engine, project.id).project
+    assert stored.current_process == "Analysts review a daily report"
+    assert stored.sponsor == "CFO"
+    assert stored.version == 2
+    log = svc.list_activity(engine, project.id)
+    assert log[0].action == "charter edited"
+    assert log[0].changes["sponsor"] == ["", "CFO"]
+    engine.dispose()
+    # the Activity log tab shows the entry
+    activity = at.dataframe[-1].value
+    assert "charter edited" in list(activity["What"])
+
+
+def test_stale_save_in_the_page_is_refused_and_shows_newer_values(open_app, app_db):
+    project = seed(app_db, "Fraud alerts")
+    ann = open_app("pages/charter.py", actor="Ann", project=project.id)
+    bo = open_app("pages/charter.py", actor="Bo", project=project.id)
+    by_label(ann.text_input, "Sponsor").input("CFO")
+    next(b for b in ann.button if b.label == "Save charter").click()
+    ann.run()
+    by_label(bo.text_input, "Sponsor").input("COO")
+    next(b for b in bo.button if b.label == "Save charter").click()
+    bo.run()
+    assert any("Not saved" in e.value for e in bo.error)
+    conflicts = bo.dataframe[0].value
+    row = conflicts[conflicts["field"] == "sponsor"].iloc[0]
+    assert (row["your value"], row["newer saved value"]) == ("COO", "CFO")
+    assert by_label(bo.text_input, "Sponsor").value == "COO"  # Bo's edit is not lost
+    engine = make_engine(app_db)
+    assert svc.get_project(engine, project.id).project.sponsor == "CFO"
+    engine.dispose()
+
+
+def test_phase_move_from_the_page_records_open_items(open_app, app_db):
+    project = seed(app_db, "Fraud alerts")
+    at = open_app("pages/charter.py", project=project.id)
+    by_label(at.text_input, "Note (why now; required when items are open or moving back)").input(
+        "Sponsor asked to start scoping"
+    )
+    next(b for b in at.button if b.label == "Move phase").click()
+    at.run()
+    engine = make_engine(app_db)
+    detail = svc.get_project(engine, project.id)
+    engine.dispose()
+    assert detail.project.phase.value == "scoping"
+    assert detail.transitions[0].actor == "Ann"
+    assert len(detail.transitions[0].open_items) == 6

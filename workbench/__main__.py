@@ -1,0 +1,66 @@
+"""Command line: `python -m workbench migrate|seed|estimate|…` (see `--help`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from workbench import db
+from workbench.config import database_url
+
+
+class OneLineErrorParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one clear line on stderr and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"error: {message}\n")
+        raise SystemExit(2)
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    db.migrate(args.database_url)
+    print(f"Database is at the newest schema: {_redacted(args.database_url)}")
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from workbench.seed import seed_demo_data
+
+    added = seed_demo_data(db.make_engine(args.database_url), today=date.today())
+    print(
+        f"Added {added} demo projects."
+        if added
+        else "The database already holds projects: demo data not added."
+    )
+    return 0
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `python -m workbench` argument parser with every subcommand."""
+    parser = OneLineErrorParser(prog="python -m workbench", description=__doc__)
+    parser.add_argument(
+        "--database-url",
+        default=database_url(),
+        help="database URL (default: WORKBENCH_DATABASE_URL or the SQLite file under data/)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineErrorParser)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_migrate)
+    sub.add_parser("seed", help="add demo projects to an empty database").set_defaults(func=_seed)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the process exit status."""
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

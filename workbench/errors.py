@@ -1,0 +1,67 @@
+"""Errors that services raise and pages turn into clear messages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+
+class InvalidInput(ValueError):
+    """User input that fails validation; `errors` maps each field to a plain message."""
+
+    def __init__(self, errors: Mapping[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{field}: {message}" for field, message in self.errors.items()))
+
+
+class NotFound(LookupError):
+    """The record asked for does not exist (any more)."""
+
+
+class StaleEditError(RuntimeError):
+    """Someone saved this record after you loaded it; your save was refused.
+
+    `current` is the newer record; `conflicts` maps each field you changed to
+    (your value, the newer saved value) so the page can show both.
+    """
+
+    def __init__(self, *, current: Any, conflicts: Mapping[str, tuple[Any, Any]], saved_by: str):
+        self.current = current
+        self.conflicts = dict(conflicts)
+        self.saved_by = saved_by
+        super().__init__(
+            f"Not saved: {saved_by or 'someone'} changed this record after you opened it "
+            f"(it is now at version {getattr(current, 'version', '?')}). "
+            "Your edits are still in the form; review the newer values and save again."
+        )
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = error.get("type", "")
+    context = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "string_too_short":
+        return "Required: this cannot be empty."
+    if kind == "string_too_long":
+        length = len(value) if isinstance(value, str) else "more"
+        return f"Too long: at most {context.get('max_length')} characters (this has {length})."
+    if kind.startswith(("date_", "datetime_")):
+        return "Not a valid date: use YYYY-MM-DD."
+    if kind in {"float_parsing", "int_parsing", "float_type", "int_type", "decimal_parsing"}:
+        return f"Not a number: {value!r}."
+    if kind == "enum":
+        return f"Choose one of: {context.get('expected')}."
+    if kind == "missing":
+        return "Required: this cannot be empty."
+    return str(error.get("msg", "Invalid value."))
+
+
+def field_errors(error: ValidationError, prefix: str = "") -> dict[str, str]:
+    """Turn a pydantic ValidationError into {field: plain message}."""
+    errors: dict[str, str] = {}
+    for item in error.errors():
+        field = ".".join(str(part) for part in item.get("loc", ())) or "input"
+        errors.setdefault(f"{prefix}{field}", _message(item))
+    return errors

@@ -1,0 +1,1 @@
+"""Use cases: each opens one Session, calls crud and domain, and returns plain values."""

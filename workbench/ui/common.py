@@ -1,0 +1,178 @@
+"""The frame every page shares: the database engine, who is acting, the selected project."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from workbench import db
+from workbench.errors import NotFound, StaleEditError
+from workbench.services import projects as project_service
+from workbench.services.projects import ProjectDetail
+
+PROJECT_PARAM = "project"
+PROJECT_KEY = "selected_project_id"
+ACTOR_KEY = "actor_name"
+
+
+@st.cache_resource
+def engine() -> Engine:
+    """The process-wide engine; the schema is brought up to date once, on first use."""
+    db.migrate()
+    return db.make_engine()
+
+
+def today() -> date:
+    """Today's date, the one parameter every date rule takes."""
+    return date.today()
+
+
+def signed_in_name() -> str:
+    """The signed-in user's name or e-mail when authentication is configured, else ''."""
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("name") or st.user.get("email") or "")
+    except (AttributeError, KeyError, st.errors.StreamlitAPIException):
+        return ""
+    return ""
+
+
+def actor() -> str:
+    """Who is acting: the signed-in user, else the name typed in the sidebar."""
+    return signed_in_name() or str(st.session_state.get(ACTOR_KEY, "")).strip()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def project_names() -> dict[int, str]:
+    """Project ids and names for the project picker (cleared after every write)."""
+    return project_service.project_names(engine())
+
+
+def data_changed() -> None:
+    """Call after a write: cached reads are stale now."""
+    st.cache_data.clear()
+
+
+def selected_project_id() -> int | None:
+    """The project carried across pages: the URL's ?project=, else this session's choice."""
+    raw = st.query_params.get(PROJECT_PARAM)
+    candidate: int | None = None
+    if raw is not None:
+        try:
+            candidate = int(raw)
+        except ValueError:
+            candidate = None
+    if candidate is None:
+        candidate = st.session_state.get(PROJECT_KEY)
+    if candidate is not None and candidate not in project_names():
+        candidate = None
+    return candidate
+
+
+def select_project(project_id: int | None) -> None:
+    """Make `project_id` the selected project, in the session and in the URL."""
+    if project_id is None:
+        st.session_state.pop(PROJECT_KEY, None)
+        st.query_params.pop(PROJECT_PARAM, None)
+        return
+    st.session_state[PROJECT_KEY] = int(project_id)
+    st.query_params[PROJECT_PARAM] = str(project_id)
+
+
+def open_project(project_id: int, page: str) -> None:
+    """Select `project_id` and go to `page`, keeping the project in the URL."""
+    select_project(project_id)
+    st.switch_page(page, query_params={PROJECT_PARAM: str(project_id)})
+
+
+def render_sidebar() -> None:
+    """Who am I, and which project: shown on every page."""
+    with st.sidebar:
+        signed_in = signed_in_name()
+        if signed_in:
+            st.caption(f"Signed in as **{signed_in}**")
+        else:
+            st.text_input(
+                "Your name",
+                key=ACTOR_KEY,
+                max_chars=200,
+                placeholder="e.g. Priya N.",
+                help="Every change is logged with this name. Sign-in replaces it when configured.",
+            )
+            if not actor():
+                st.caption(":orange[Enter your name to make changes.]")
+        names = project_names()
+        current = selected_project_id()
+        ids = list(names)
+        choice = st.selectbox(
+            "Project",
+            options=ids,
+            index=ids.index(current) if current in ids else None,
+            format_func=lambda project_id: names.get(project_id, "?"),
+            placeholder="Choose a project",
+            key=f"project_picker_{current}",
+        )
+        if choice != current:
+            select_project(choice)
+            st.rerun()
+        select_project(current)
+
+
+def require_project() -> ProjectDetail:
+    """The selected project's detail, or a message with a way back to the portfolio."""
+    project_id = selected_project_id()
+    if project_id is not None:
+        try:
+            return project_service.get_project(engine(), project_id)
+        except NotFound:
+            select_project(None)
+    st.info("Choose a project in the sidebar, or create one on the Portfolio page.")
+    st.page_link("pages/portfolio.py", label="Go to the portfolio", icon=":material/dashboard:")
+    st.stop()
+
+
+def field_error(errors: Mapping[str, str] | None, field: str) -> None:
+    """Show the validation message for `field` right under its widget."""
+    if errors and field in errors:
+        st.markdown(f":red[⚠ {errors[field]}]")
+
+
+def row_errors(errors: Mapping[str, str] | None, prefix: str) -> None:
+    """Show the validation messages of an editable table's rows under the table."""
+    for field, message in (errors or {}).items():
+        if field.startswith(prefix + "["):
+            row, _, column = field[len(prefix) + 1 :].partition("].")
+            st.markdown(f":red[⚠ Row {row}, {column.replace('_', ' ')}: {message}]")
+
+
+def show_stale(error: StaleEditError) -> None:
+    """Explain a refused stale save and show the newer values beside the user's."""
+    st.error(str(error))
+    if error.conflicts:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "field": field.replace("_", " "),
+                        "your value": _plain(mine),
+                        "newer saved value": _plain(theirs),
+                    }
+                    for field, (mine, theirs) in error.conflicts.items()
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(" · ".join(str(v) for v in row.values() if v) for row in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
