@@ -1,0 +1,1 @@
+"""Reports and exports built from plain domain values (no Streamlit, no database)."""
