@@ -1,0 +1,109 @@
+"""Risks, notes and parked ideas against a real database (SQLite and PostgreSQL)."""
+
+from datetime import date
+
+import pytest
+
+from workbench.errors import InvalidInput, StaleEditError
+from workbench.models import NoteKind, SourceKind
+from workbench.services import projects as project_service
+from workbench.services import registers as svc
+
+
+@pytest.fixture
+def project(engine):
+    return project_service.create_project(
+        engine, data={"name": "Churn model"}, actor="Ann", today=date(2026, 11, 22)
+    )
+
+
+def test_risk_keeps_its_source_and_is_logged(engine, project):
+    risk = svc.create_risk(
+        engine,
+        project_id=project.id,
+        data={
+            "title": "Labels are late",
+            "likelihood": 4,
+            "impact": 5,
+            "source_kind": "interview",
+            "source_id": 17,
+            "source_label": "Interview with Dana, Q3",
+        },
+        actor="Ann",
+    )
+    [stored] = svc.list_risks(engine, project.id)
+    assert (stored.source_kind, stored.source_id) == (SourceKind.INTERVIEW, 17)
+    assert stored.id == risk.id
+    log = project_service.list_activity(engine, project.id)
+    assert log[0].action == "risk added"
+    assert "Interview with Dana, Q3" in log[0].summary
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        pytest.param({"title": ""}, "title", id="empty-title"),
+        pytest.param({"title": "x", "likelihood": 6}, "likelihood", id="likelihood-6"),
+        pytest.param({"title": "x", "impact": "high"}, "impact", id="impact-not-number"),
+    ],
+)
+def test_bad_risk_is_refused(engine, project, data, field):
+    with pytest.raises(InvalidInput) as error:
+        svc.create_risk(engine, project_id=project.id, data=data, actor="Ann")
+    assert field in error.value.errors
+    assert svc.list_risks(engine, project.id) == []
+
+
+def test_risks_sort_by_exposure(engine, project):
+    for title, likelihood, impact in [("low", 1, 2), ("high", 5, 4), ("mid", 3, 3)]:
+        svc.create_risk(
+            engine,
+            project_id=project.id,
+            data={"title": title, "likelihood": likelihood, "impact": impact},
+            actor="Ann",
+        )
+    assert [r.title for r in svc.list_risks(engine, project.id)] == ["high", "mid", "low"]
+
+
+def test_risk_table_edit_is_version_checked(engine, project):
+    risk = svc.create_risk(engine, project_id=project.id, data={"title": "Drift"}, actor="Ann")
+    row = risk.model_dump()
+    assert (
+        svc.update_risks(
+            engine, project_id=project.id, edits=[{**row, "owner": "Mei"}], actor="Ann"
+        )
+        == 1
+    )
+    with pytest.raises(StaleEditError):
+        svc.update_risks(engine, project_id=project.id, edits=[{**row, "owner": "Bo"}], actor="Bo")
+    assert svc.list_risks(engine, project.id)[0].owner == "Mei"
+
+
+def test_open_question_can_be_resolved(engine, project):
+    note = svc.create_note(
+        engine,
+        project_id=project.id,
+        data={"kind": "open question", "text": "Who labels the data?"},
+        actor="Ann",
+    )
+    svc.set_note_resolved(engine, project_id=project.id, note_id=note.id, resolved=True, actor="Bo")
+    [stored] = svc.list_notes(engine, project.id, NoteKind.OPEN_QUESTION)
+    assert stored.resolved is True
+    assert svc.list_notes(engine, project.id, NoteKind.ASSUMPTION) == []
+
+
+def test_parked_idea_validates_levels_and_defaults_raiser(engine, project):
+    with pytest.raises(InvalidInput) as error:
+        svc.create_parking_lot_item(
+            engine, project_id=project.id, data={"idea": "Try GNNs", "value": "huge"}, actor="Ann"
+        )
+    assert "value" in error.value.errors
+    item = svc.create_parking_lot_item(
+        engine,
+        project_id=project.id,
+        data={"idea": "Try GNNs", "value": "high", "source_kind": "demo", "source_id": 3},
+        actor="Ann",
+    )
+    assert item.raised_by == "Ann"
+    assert [i.idea for i in svc.list_parking_lot(engine, project.id)] == ["Try GNNs"]
+    assert svc.list_parking_lot(engine, project.id)[0].source_kind == SourceKind.DEMO

@@ -1,0 +1,365 @@
+"""Records that many capabilities create: risks, assumptions and open questions, parked ideas.
+
+Each record may carry where it came from (`source_kind`, `source_id`, `source_label`), so a risk
+raised from an SME's answer or a parked idea from a demo links back to its origin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from workbench import crud
+from workbench.errors import InvalidInput, NotFound, StaleEditError, field_errors
+from workbench.models import (
+    ENUM_MAX,
+    LONG_TEXT_MAX,
+    SHORT_TEXT_MAX,
+    NoteKind,
+    ParkingLotItem,
+    ParkingLotStatus,
+    Project,
+    ProjectNote,
+    Risk,
+    RiskCreate,
+    RiskPublic,
+    SourceKind,
+    utc_now,
+)
+from workbench.services.projects import check_actor
+
+LEVELS = ("low", "medium", "high")
+
+
+def _project_exists(session: Session, project_id: int) -> None:
+    if session.get(Project, project_id) is None:
+        raise NotFound(f"There is no project with id {project_id}.")
+
+
+# --- Risks ----------------------------------------------------------------------------------
+
+
+def create_risk(
+    engine: Engine, *, project_id: int, data: Mapping[str, Any], actor: str
+) -> RiskPublic:
+    """Validate and add one risk to a project's register, logging it."""
+    actor = check_actor(actor)
+    try:
+        risk_in = RiskCreate.model_validate(dict(data))
+    except ValidationError as error:
+        raise InvalidInput(field_errors(error)) from error
+    with Session(engine) as session:
+        _project_exists(session, project_id)
+        risk = Risk(project_id=project_id, **risk_in.model_dump())
+        session.add(risk)
+        session.flush()
+        crud.record_activity(
+            session,
+            project_id=project_id,
+            actor=actor,
+            action="risk added",
+            summary=f"Risk {risk.title!r} (likelihood {risk.likelihood}, impact {risk.impact})"
+            + (f" from {risk.source_label}" if risk.source_label else "")
+            + ".",
+            changes={"risk_id": risk.id, "source": risk_in.source_kind.value},
+        )
+        session.commit()
+        session.refresh(risk)
+        return RiskPublic.model_validate(risk)
+
+
+def list_risks(engine: Engine, project_id: int) -> list[RiskPublic]:
+    """A project's risks, highest exposure (likelihood × impact) first."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Risk).where(Risk.project_id == project_id).order_by(col(Risk.id))
+        ).all()
+        risks = [RiskPublic.model_validate(row) for row in rows]
+    return sorted(risks, key=lambda r: (-(r.likelihood * r.impact), r.id))
+
+
+RISK_EDITABLE = (
+    "title",
+    "description",
+    "category",
+    "likelihood",
+    "impact",
+    "owner",
+    "mitigation",
+    "status",
+)
+
+
+def update_risks(
+    engine: Engine,
+    *,
+    project_id: int,
+    edits: Sequence[Mapping[str, Any]],
+    actor: str,
+) -> int:
+    """Save edited risk rows (each with `id` and the `version` it was loaded at), all or none.
+
+    Raises InvalidInput naming the row, or StaleEditError when a row changed meanwhile.
+    Returns how many risks changed.
+    """
+    actor = check_actor(actor)
+    errors: dict[str, str] = {}
+    parsed: list[tuple[int, int, RiskCreate]] = []
+    for index, row in enumerate(edits):
+        try:
+            values = {key: row.get(key) for key in RISK_EDITABLE}
+            values = {
+                k: ("" if v is None and k not in {"likelihood", "impact"} else v)
+                for k, v in values.items()
+            }
+            parsed.append((int(row["id"]), int(row["version"]), RiskCreate.model_validate(values)))
+        except ValidationError as error:
+            errors.update(field_errors(error, prefix=f"risks[{index + 1}]."))
+    if errors:
+        raise InvalidInput(errors)
+    changed = 0
+    with Session(engine) as session:
+        for risk_id, version, risk_in in parsed:
+            risk = session.get(Risk, risk_id)
+            if risk is None or risk.project_id != project_id:
+                raise NotFound(f"Risk {risk_id} is not on this project.")
+            new = risk_in.model_dump(include=set(RISK_EDITABLE))
+            diff = {
+                k: [_plain(getattr(risk, k)), _plain(v)]
+                for k, v in new.items()
+                if _plain(getattr(risk, k)) != _plain(v)
+            }
+            if not diff:
+                continue
+            if risk.version != version:
+                raise StaleEditError(
+                    current=RiskPublic.model_validate(risk),
+                    conflicts={k: (d[1], d[0]) for k, d in diff.items()},
+                    saved_by=crud.last_actor(session, project_id=project_id),
+                )
+            risk.sqlmodel_update(new)
+            risk.updated_at = utc_now()
+            session.add(risk)
+            crud.record_activity(
+                session,
+                project_id=project_id,
+                actor=actor,
+                action="risk edited",
+                summary=f"Risk {risk.title!r}: changed {', '.join(diff)}.",
+                changes=diff,
+            )
+            changed += 1
+        try:
+            session.commit()
+        except StaleDataError as error:
+            session.rollback()
+            raise InvalidInput(
+                {"risks": "Someone saved these risks at the same moment; reload and retry."}
+            ) from error
+    return changed
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return getattr(value, "value", value)
+
+
+# --- Assumptions and open questions ---------------------------------------------------------
+
+
+class NoteCreate(SQLModel):
+    """Input for an assumption or an open question."""
+
+    kind: NoteKind
+    text: str = Field(min_length=1, max_length=LONG_TEXT_MAX)
+    source_kind: SourceKind = SourceKind.MEETING
+    source_id: int | None = None
+    source_label: str = Field(default="", max_length=SHORT_TEXT_MAX)
+
+
+@dataclass(frozen=True)
+class NotePublic:
+    """An assumption or open question as pages see it."""
+
+    id: int
+    kind: NoteKind
+    text: str
+    resolved: bool
+    source_kind: SourceKind
+    source_id: int | None
+    source_label: str
+    created_by: str
+    created_at: datetime
+
+
+def _note_public(row: ProjectNote) -> NotePublic:
+    return NotePublic(
+        id=row.id,
+        kind=NoteKind(row.kind),
+        text=row.text,
+        resolved=row.resolved,
+        source_kind=SourceKind(row.source_kind),
+        source_id=row.source_id,
+        source_label=row.source_label,
+        created_by=row.created_by,
+        created_at=row.created_at,
+    )
+
+
+def create_note(
+    engine: Engine, *, project_id: int, data: Mapping[str, Any], actor: str
+) -> NotePublic:
+    """Record an assumption or open question on a project, logging it."""
+    actor = check_actor(actor)
+    try:
+        note_in = NoteCreate.model_validate({**data, "text": str(data.get("text", "")).strip()})
+    except ValidationError as error:
+        raise InvalidInput(field_errors(error)) from error
+    with Session(engine) as session:
+        _project_exists(session, project_id)
+        note = ProjectNote(project_id=project_id, created_by=actor, **note_in.model_dump())
+        session.add(note)
+        session.flush()
+        crud.record_activity(
+            session,
+            project_id=project_id,
+            actor=actor,
+            action=f"{note_in.kind.value} added",
+            summary=note_in.text[:300]
+            + (f" (from {note_in.source_label})" if note_in.source_label else ""),
+            changes={"note_id": note.id, "source": note_in.source_kind.value},
+        )
+        session.commit()
+        session.refresh(note)
+        return _note_public(note)
+
+
+def list_notes(engine: Engine, project_id: int, kind: NoteKind | None = None) -> list[NotePublic]:
+    """A project's assumptions and open questions, oldest first."""
+    with Session(engine) as session:
+        statement = select(ProjectNote).where(ProjectNote.project_id == project_id)
+        if kind is not None:
+            statement = statement.where(ProjectNote.kind == NoteKind(kind).value)
+        rows = session.exec(statement.order_by(col(ProjectNote.id))).all()
+        return [_note_public(row) for row in rows]
+
+
+def set_note_resolved(
+    engine: Engine, *, project_id: int, note_id: int, resolved: bool, actor: str
+) -> None:
+    """Mark an open question answered (or an assumption checked), or open it again."""
+    actor = check_actor(actor)
+    with Session(engine) as session:
+        note = session.get(ProjectNote, note_id)
+        if note is None or note.project_id != project_id:
+            raise NotFound(f"Note {note_id} is not on this project.")
+        if note.resolved == resolved:
+            return
+        note.resolved = resolved
+        session.add(note)
+        crud.record_activity(
+            session,
+            project_id=project_id,
+            actor=actor,
+            action=f"{note.kind} {'resolved' if resolved else 'reopened'}",
+            summary=note.text[:300],
+            changes={"note_id": note_id, "resolved": [not resolved, resolved]},
+        )
+        session.commit()
+
+
+# --- Parking lot -----------------------------------------------------------------------------
+
+
+class ParkingLotCreate(SQLModel):
+    """Input for a parked idea."""
+
+    idea: str = Field(min_length=1, max_length=LONG_TEXT_MAX)
+    raised_by: str = Field(default="", max_length=SHORT_TEXT_MAX)
+    why_deferred: str = Field(default="", max_length=LONG_TEXT_MAX)
+    value: str = Field(default="medium", max_length=ENUM_MAX)
+    effort: str = Field(default="medium", max_length=ENUM_MAX)
+    revisit_on: date | None = None
+    revisit_phase: str | None = Field(default=None, max_length=ENUM_MAX)
+    source_kind: SourceKind = SourceKind.MEETING
+    source_id: int | None = None
+    source_label: str = Field(default="", max_length=SHORT_TEXT_MAX)
+
+
+class ParkingLotPublic(SQLModel):
+    """A parked idea as pages see it."""
+
+    id: int
+    project_id: int
+    idea: str
+    raised_by: str
+    why_deferred: str
+    value: str
+    effort: str
+    revisit_on: date | None
+    revisit_phase: str | None
+    status: ParkingLotStatus
+    source_kind: SourceKind
+    source_id: int | None
+    source_label: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+def create_parking_lot_item(
+    engine: Engine, *, project_id: int, data: Mapping[str, Any], actor: str
+) -> ParkingLotPublic:
+    """Park an idea on a project (validated; `value`/`effort` are low, medium or high)."""
+    actor = check_actor(actor)
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in dict(data).items()}
+    errors: dict[str, str] = {}
+    try:
+        item_in = ParkingLotCreate.model_validate(cleaned)
+    except ValidationError as error:
+        errors.update(field_errors(error))
+        item_in = None
+    for field in ("value", "effort"):
+        if field in cleaned and cleaned[field] not in LEVELS:
+            errors[field] = f"Choose one of: {', '.join(LEVELS)}."
+    if errors or item_in is None:
+        raise InvalidInput(errors)
+    with Session(engine) as session:
+        _project_exists(session, project_id)
+        item = ParkingLotItem(
+            project_id=project_id,
+            **{**item_in.model_dump(), "raised_by": item_in.raised_by or actor},
+        )
+        session.add(item)
+        session.flush()
+        crud.record_activity(
+            session,
+            project_id=project_id,
+            actor=actor,
+            action="idea parked",
+            summary=f"Parked: {item.idea[:200]}"
+            + (f" (from {item.source_label})" if item.source_label else ""),
+            changes={"parking_lot_item_id": item.id, "source": item_in.source_kind.value},
+        )
+        session.commit()
+        session.refresh(item)
+        return ParkingLotPublic.model_validate(item)
+
+
+def list_parking_lot(engine: Engine, project_id: int) -> list[ParkingLotPublic]:
+    """A project's parked ideas, oldest first."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(ParkingLotItem)
+            .where(ParkingLotItem.project_id == project_id)
+            .order_by(col(ParkingLotItem.id))
+        ).all()
+        return [ParkingLotPublic.model_validate(row) for row in rows]
