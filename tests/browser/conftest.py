@@ -97,8 +97,10 @@ def streamlit_server(tmp_path_factory):
 def browser():
     if not CHROMIUM.exists():
         unavailable("Debian's chromium is not installed (/usr/bin/chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Two cores run the server, the browser and the tests: give assertions room to breathe.
+    expect.set_options(timeout=20_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser

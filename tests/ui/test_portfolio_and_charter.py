@@ -152,3 +152,22 @@ def test_phase_move_from_the_page_records_open_items(open_app, app_db):
     assert detail.project.phase.value == "scoping"
     assert detail.transitions[0].actor == "Ann"
     assert len(detail.transitions[0].open_items) == 6
+
+
+def test_signed_in_user_is_the_actor_and_no_name_is_asked(app_db):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.ui.conftest import APP, TIMEOUT
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.user = {"is_logged_in": True, "name": "Dana Signed", "email": "dana@example.com"}
+    at.run()
+    assert not [w for w in at.sidebar.text_input if w.label == "Your name"]
+    assert any("Dana Signed" in c.value for c in at.sidebar.caption)
+    by_label(at.text_input, "Name *").input("Signed-in project")
+    at.button[0].click()
+    at.run()
+    engine = make_engine(app_db)
+    [project] = svc.list_projects(engine)
+    assert svc.list_activity(engine, project.id)[0].actor == "Dana Signed"
+    engine.dispose()

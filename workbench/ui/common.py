@@ -32,6 +32,14 @@ def today() -> date:
     return date.today()
 
 
+def auth_configured() -> bool:
+    """Whether an OpenID Connect provider is configured for `st.login` (secrets [auth])."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return False
+
+
 def signed_in_name() -> str:
     """The signed-in user's name or e-mail when authentication is configured, else ''."""
     try:
@@ -96,7 +104,11 @@ def render_sidebar() -> None:
         signed_in = signed_in_name()
         if signed_in:
             st.caption(f"Signed in as **{signed_in}**")
+            if auth_configured():
+                st.button("Log out", on_click=st.logout, icon=":material/logout:")
         else:
+            if auth_configured():
+                st.button("Log in", on_click=st.login, icon=":material/login:")
             st.text_input(
                 "Your name",
                 key=ACTOR_KEY,
