@@ -24,4 +24,4 @@ lint:
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
 
 bench:
-	$(PY) scripts/bench_estimate.py
+	PYTHONPATH=. $(PY) scripts/bench_estimate.py

@@ -6,16 +6,9 @@ import argparse
 import sys
 from datetime import date
 
-from workbench import db
+from workbench import db, estimate_cli
 from workbench.config import database_url
-
-
-class OneLineErrorParser(argparse.ArgumentParser):
-    """An argument parser whose errors are one clear line on stderr and exit status 2."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"error: {message}\n")
-        raise SystemExit(2)
+from workbench.estimate_cli import OneLineErrorParser
 
 
 def _migrate(args: argparse.Namespace) -> int:
@@ -53,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineErrorParser)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_migrate)
     sub.add_parser("seed", help="add demo projects to an empty database").set_defaults(func=_seed)
+    estimate_cli.register(sub)
     return parser
 
 
