@@ -29,6 +29,31 @@ def _seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from workbench.errors import NotFound
+    from workbench.reporting.formats import render
+    from workbench.services import projects as project_service
+    from workbench.services.report import build_report
+
+    engine = db.make_engine(args.database_url)
+    try:
+        project = project_service.find_project(engine, args.project)
+    except NotFound as error:
+        sys.stderr.write(f"error: {error}\n")
+        return 2
+    document = build_report(engine, project.id, today=date.today())
+    output = Path(args.output)
+    try:
+        output.write_bytes(render(document, args.format))
+    except OSError as error:
+        sys.stderr.write(f"error: cannot write {output}: {error.strerror}\n")
+        return 2
+    print(f"Wrote the {args.format} report of {project.name!r} to {output}")
+    return 0
+
+
 def _redacted(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -47,6 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_migrate)
     sub.add_parser("seed", help="add demo projects to an empty database").set_defaults(func=_seed)
     estimate_cli.register(sub)
+    report = sub.add_parser("report", help="write a project's scoping report to a file")
+    report.add_argument("project", help="the project's id or exact name")
+    report.add_argument("--format", required=True, choices=["md", "html", "docx"])
+    report.add_argument("--output", required=True, help="file to write")
+    report.set_defaults(func=_report)
     return parser
 
 

@@ -12,7 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from workbench import crud
 from workbench.domain.lifecycle import (
@@ -219,6 +219,19 @@ def project_names(engine: Engine) -> dict[int, str]:
     """Every project's id and name, by name: what a project picker needs and no more."""
     with Session(engine) as session:
         return {row.id: row.name for row in crud.search_projects(session)}
+
+
+def find_project(engine: Engine, reference: str) -> ProjectPublic:
+    """The project whose id is `reference`, else whose name is exactly `reference`."""
+    with Session(engine) as session:
+        project = None
+        if reference.strip().isdigit():
+            project = session.get(Project, int(reference))
+        if project is None:
+            project = session.exec(select(Project).where(Project.name == reference)).first()
+        if project is None:
+            raise NotFound(f"no project with id or exact name {reference!r}")
+        return ProjectPublic.model_validate(project)
 
 
 def _detail(session: Session, project: Project) -> ProjectDetail:
