@@ -12,9 +12,19 @@ PAGES = {
     ],
     "Project": [
         st.Page("pages/charter.py", title="Charter", icon=":material/description:"),
+        st.Page("pages/interviews.py", title="SME interviews", icon=":material/record_voice_over:"),
+    ],
+    "Share": [
+        st.Page("pages/report.py", title="Scoping report", icon=":material/summarize:"),
     ],
 }
 
-navigation = st.navigation(PAGES)
-render_sidebar()
-navigation.run()
+if st.query_params.get("interview"):
+    # An expert's private link: only their form — no sidebar, no navigation, no project picker.
+    st.navigation(
+        [st.Page("pages/interview_form.py", title="Interview", default=True)], position="hidden"
+    ).run()
+else:
+    navigation = st.navigation(PAGES)
+    render_sidebar()
+    navigation.run()

@@ -1,0 +1,242 @@
+"""AppTest: the expert's private form (only that form, drafts survive, submit) and the team page."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.ui.conftest import APP, TIMEOUT
+from workbench.db import make_engine
+from workbench.models import SourceKind
+from workbench.services import interviews as svc
+from workbench.services import projects as project_service
+from workbench.services import registers
+
+TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "text", "code")
+MESSAGE_ELEMENTS = ("info", "warning", "error", "success", "exception")
+WIDGETS = ("text_input", "text_area", "selectbox", "multiselect", "button", "checkbox", "radio")
+
+
+@pytest.fixture
+def seeded(app_db):
+    """Two projects; an interview with Dana on the first; the plain token."""
+    engine = make_engine(app_db)
+    project = project_service.create_project(
+        engine,
+        data={"name": "Dispatch delays", "problem": "Trucks leave late"},
+        actor="Ann",
+        today=date.today(),
+    )
+    project_service.create_project(
+        engine, data={"name": "Secret pricing"}, actor="Bo", today=date.today()
+    )
+    link = svc.create_interview(
+        engine,
+        project_id=project.id,
+        expert_name="Dana",
+        expert_team="Dispatch",
+        template_id="sme_default",
+        drop_question_ids=["exceptions", "worries", "success_for_you", "data_used"],
+        actor="Ann",
+        now=datetime.now(UTC),
+    )
+    yield {"engine": engine, "project": project, "link": link}
+    engine.dispose()
+
+
+def open_link(token: str) -> AppTest:
+    """A fresh browser session opening `…/?interview=TOKEN` (no name, no project chosen)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["interview"] = token
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def everything_shown(at: AppTest) -> str:
+    """All text the page shows: elements, messages and widget labels, main area and sidebar."""
+    parts = []
+    for kind in TEXT_ELEMENTS + MESSAGE_ELEMENTS:
+        parts += [str(element.value) for element in at.get(kind)]
+    for kind in WIDGETS:
+        parts += [str(widget.label) for widget in at.get(kind)]
+    return "\n".join(parts)
+
+
+def by_label(widgets, label):
+    matches = [w for w in widgets if w.label == label]
+    assert matches, f"no widget labelled {label!r}: {[w.label for w in widgets]}"
+    return matches[0]
+
+
+def answer_box(at: AppTest, start: str):
+    matches = [w for w in at.text_area if start in w.label]
+    assert len(matches) == 1, [w.label for w in at.text_area]
+    return matches[0]
+
+
+def test_the_link_shows_only_the_experts_form(seeded):
+    at = open_link(seeded["link"].token)
+    assert at.title[0].value == "Teach us how you do it now"
+    shown = everything_shown(at)
+    assert "Dispatch delays" in shown and "Dana" in shown
+    assert len(at.text_area) == 3
+    assert "How is this done today?" in at.text_area[0].label
+    assert at.text_area[0].help.startswith("Teach us as you would teach a new colleague")
+    # nothing else: no sidebar, no project picker, no name box, no page links, no other project
+    assert len(at.sidebar.children) == 0
+    assert not at.get("page_link")
+    assert not [w for w in at.selectbox if w.label == "Project"]
+    assert not [w for w in at.text_input if w.label == "Your name"]
+    for foreign in ("Secret pricing", "Trucks leave late", "Portfolio", "Charter", "Ann"):
+        assert foreign not in shown, foreign
+
+
+def test_a_bad_token_shows_only_that_the_link_is_not_valid(seeded):
+    for token in ("not-a-token", seeded["link"].token + "x"):
+        at = open_link(token)
+        assert [t.value for t in at.title] == ["This link is not valid."]
+        shown = everything_shown(at)
+        for foreign in ("Dispatch delays", "Secret pricing", "Dana", "Portfolio"):
+            assert foreign not in shown
+        assert not at.text_area and not at.button and not at.selectbox and not at.text_input
+        assert len(at.sidebar.children) == 0
+
+
+def test_a_revoked_link_shows_the_same_page(seeded):
+    link = seeded["link"]
+    svc.revoke_interview(
+        seeded["engine"],
+        project_id=seeded["project"].id,
+        interview_id=link.interview.id,
+        actor="Ann",
+        now=datetime.now(UTC),
+    )
+    at = open_link(link.token)
+    assert [t.value for t in at.title] == ["This link is not valid."]
+    assert not at.text_area
+
+
+def test_the_form_saves_a_draft_that_a_fresh_session_shows_then_submits(seeded):
+    token, engine = seeded["link"].token, seeded["engine"]
+    at = open_link(token)
+    answer_box(at, "How is this done today?").input("I check the board at 6am").run()
+    assert not at.exception
+    assert svc.open_interview_by_token(engine, token, datetime.now(UTC)).answers == {
+        "how_done_today": "I check the board at 6am"
+    }
+    assert any("Draft saved at" in c.value for c in at.caption)
+
+    again = open_link(token)  # a refresh, or coming back tomorrow
+    assert answer_box(again, "How is this done today?").value == "I check the board at 6am"
+    answer_box(again, "Which decisions").input("The shift lead, 40 a day")
+    submit = by_label(again.button, "Submit answers")
+    assert submit.disabled  # needs the confirmation first
+    by_label(again.checkbox, again.checkbox[0].label).check().run()
+    by_label(again.button, "Submit answers").click().run()
+    assert not again.exception
+    assert any("Thank you, Dana!" in s.value for s in again.success)
+    assert not again.text_area  # read-only now
+    assert "I check the board at 6am" in everything_shown(again).replace("\\", "")
+
+    form = svc.open_interview_by_token(engine, token, datetime.now(UTC))
+    assert form.read_only
+    assert form.answers == {
+        "how_done_today": "I check the board at 6am",
+        "decisions": "The shift lead, 40 a day",
+    }
+    later = open_link(token)
+    assert any("Thank you, Dana!" in s.value for s in later.success)
+    assert not later.text_area
+
+
+def test_team_page_smoke_creates_an_interview_and_shows_the_link_once(open_app, seeded):
+    engine, project = seeded["engine"], seeded["project"]
+    at = open_app("pages/interviews.py", project=project.id)
+    assert at.title[0].value == "SME interviews"
+    assert list(at.dataframe[0].value["Expert"]) == ["Dana (Dispatch)"]
+    by_label(at.text_input, "Expert's name *").input("Eli")
+    by_label(at.text_input, "Team").input("Fleet")
+    by_label(at.text_area, "Your own questions (one per line)").input("Which trucks break down?")
+    by_label(at.button, "Create interview and link").click().run()
+    assert not at.exception
+    [code] = at.code
+    assert "/?interview=" in code.value
+    token = code.value.split("interview=", 1)[1]
+    form = svc.open_interview_by_token(engine, token, datetime.now(UTC))
+    assert form.expert_name == "Eli"
+    assert form.questions[-1].text == "Which trucks break down?"
+    assert list(at.dataframe[0].value["Expert"]) == ["Dana (Dispatch)", "Eli (Fleet)"]
+    at.run()
+    assert not at.code  # shown once: the app cannot show the token again
+
+
+def test_team_page_refuses_an_interview_without_an_expert_name(open_app, seeded):
+    at = open_app("pages/interviews.py", project=seeded["project"].id)
+    by_label(at.button, "Create interview and link").click().run()
+    assert "Required: who is the expert?" in everything_shown(at)
+    assert not at.code
+    assert (
+        len(svc.list_interviews(seeded["engine"], seeded["project"].id, now=datetime.now(UTC))) == 1
+    )
+
+
+def test_the_pm_revokes_a_link_and_it_stops_working(open_app, seeded):
+    at = open_app("pages/interviews.py", project=seeded["project"].id)
+    by_label(at.button, "Revoke link").click().run()
+    assert not at.exception
+    assert "no longer works" in everything_shown(at)
+    assert [t.value for t in open_link(seeded["link"].token).title] == ["This link is not valid."]
+
+
+def test_the_pm_turns_an_answer_into_a_risk_that_links_back(open_app, seeded):
+    engine, project, token = seeded["engine"], seeded["project"], seeded["link"].token
+    svc.submit(
+        engine,
+        token,
+        {"cost_of_wrong_decision": "A missed delay costs a customer"},
+        datetime.now(UTC),
+    )
+    [answer] = svc.list_answers(engine, project.id)
+    at = open_app("pages/interviews.py", project=project.id)
+    grid = at.dataframe[1].value
+    assert list(grid["Dana (Dispatch)"]) == ["", "", "A missed delay costs a customer"]
+    assert "Nothing made from this answer yet." in everything_shown(at)
+    by_label(at.radio, "Turn into").set_value(svc.ConversionTarget.RISK).run()
+    by_label(at.text_input, "Risk title").input("Missed delays lose customers")
+    by_label(at.button, "Turn into risk").click().run()
+    assert not at.exception
+
+    [risk] = registers.list_risks(engine, project.id)
+    assert risk.title == "Missed delays lose customers"
+    assert (risk.source_kind, risk.source_id) == (SourceKind.INTERVIEW, answer.id)
+    assert risk.source_label.startswith("Interview with Dana (Dispatch), Q: What does a wrong")
+    assert [d.record_id for d in svc.derived_from_answer(engine, answer.id)] == [risk.id]
+    shown = everything_shown(at)
+    assert f"Risk #{risk.id}: Missed delays lose customers" in shown
+    assert project_service.list_activity(engine, project.id)[0].actor == "Ann"
+
+
+def test_the_pm_adds_an_answer_to_the_charter(open_app, seeded):
+    engine, project, token = seeded["engine"], seeded["project"], seeded["link"].token
+    svc.submit(engine, token, {"how_done_today": "We phone every driver"}, datetime.now(UTC))
+    at = open_app("pages/interviews.py", project=project.id)
+    by_label(at.radio, "Turn into").set_value(svc.ConversionTarget.CHARTER).run()
+    assert by_label(at.selectbox, "Charter field").value == "current_process"
+    by_label(at.button, "Turn into charter text").click().run()
+    assert not at.exception
+    stored = project_service.get_project(engine, project.id).project
+    assert stored.current_process == "We phone every driver — Dana (Dispatch), SME interview"
+    assert "Charter text #" in everything_shown(at)
+
+
+def test_the_pm_makes_a_new_link_when_the_old_one_is_lost(open_app, seeded):
+    old = seeded["link"].token
+    at = open_app("pages/interviews.py", project=seeded["project"].id)
+    by_label(at.button, "New link").click().run()
+    assert not at.exception
+    [code] = at.code
+    new = code.value.split("interview=", 1)[1]
+    assert new != old
+    assert [t.value for t in open_link(old).title] == ["This link is not valid."]
+    assert open_link(new).title[0].value == "Teach us how you do it now"
