@@ -13,6 +13,7 @@ PAGES = {
     "Project": [
         st.Page("pages/charter.py", title="Charter", icon=":material/description:"),
         st.Page("pages/interviews.py", title="SME interviews", icon=":material/record_voice_over:"),
+        st.Page("pages/demos.py", title="Demo plan", icon=":material/co_present:"),
     ],
     "Share": [
         st.Page("pages/report.py", title="Scoping report", icon=":material/summarize:"),
