@@ -1956,6 +1956,7 @@ class ProjectCostSimulation:
             ``serving_instances``.
         draws: draws simulated.
         seed: the seed used.
+        total_draws_usd: every simulated total (USD), e.g. for a histogram.
     """
 
     total: SimulationResult
@@ -1963,6 +1964,7 @@ class ProjectCostSimulation:
     outputs: dict[str, SimulationResult]
     draws: int
     seed: int
+    total_draws_usd: tuple[float, ...] = field(default=(), repr=False, compare=False)
 
 
 def simulate_project_cost(
@@ -1998,12 +2000,14 @@ def simulate_project_cost(
     likely = _cost_outputs(_likely_values(quantities), role_count)
     simulated = _cost_outputs(_draw(quantities, draws, seed), role_count)
     outputs = _summaries(simulated, likely, draws)
+    totals = np.broadcast_to(np.asarray(simulated["total_usd"], dtype=np.float64), (draws,))
     return ProjectCostSimulation(
         total=outputs["total_usd"],
         lines={line: outputs[line] for line in COST_LINES},
         outputs=outputs,
         draws=draws,
         seed=seed,
+        total_draws_usd=tuple(totals.tolist()),
     )
 
 
