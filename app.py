@@ -13,6 +13,8 @@ PAGES = {
     "Project": [
         st.Page("pages/charter.py", title="Charter", icon=":material/description:"),
         st.Page("pages/estimates.py", title="Cost & value", icon=":material/calculate:"),
+        st.Page("pages/experiments.py", title="Experiments", icon=":material/science:"),
+        st.Page("pages/parking_lot.py", title="Parking lot", icon=":material/local_parking:"),
         st.Page("pages/interviews.py", title="SME interviews", icon=":material/record_voice_over:"),
         st.Page("pages/demos.py", title="Demo plan", icon=":material/co_present:"),
     ],

@@ -5,6 +5,8 @@ import streamlit as st
 
 from workbench.domain.lifecycle import Phase
 from workbench.errors import InvalidInput
+from workbench.services import experiments as experiment_service
+from workbench.services import parking_lot as parking_lot_service
 from workbench.services import projects as project_service
 from workbench.ui.common import actor, data_changed, engine, field_error, open_project, today
 from workbench.ui.forms import forget, form_errors, set_form_errors
@@ -31,6 +33,39 @@ if projects:
     metric_columns = st.columns(len(Phase))
     for column, phase in zip(metric_columns, Phase, strict=True):
         column.metric(phase.label, int(counts.get(phase.label, 0)))
+    # Time boxes overdue for a decision and parked ideas due for review, for the shown projects.
+    shown = {p.id for p in projects}
+    for kind, flagged, target, what, icon, action in (
+        (
+            "boxes",
+            experiment_service.overdue_experiments(engine(), today()),
+            "pages/experiments.py",
+            "experiment(s) overdue for a decision",
+            ":material/alarm:",
+            "Decide",
+        ),
+        (
+            "ideas",
+            parking_lot_service.due_parking_lot_items(engine(), today()),
+            "pages/parking_lot.py",
+            "parked idea(s) due for review",
+            ":material/local_parking:",
+            "Review",
+        ),
+    ):
+        by_project: dict[int, list] = {}
+        for flag in flagged:
+            if flag.project_id in shown:
+                by_project.setdefault(flag.project_id, []).append(flag)
+        for project_id, group in by_project.items():
+            left, right = st.columns([6, 1], vertical_alignment="center")
+            left.warning(
+                f"**{group[0].project_name}**: {len(group)} {what} — "
+                + "; ".join(flag.title[:60] for flag in group),
+                icon=icon,
+            )
+            if right.button(action, key=f"portfolio_{kind}_{project_id}", width="stretch"):
+                open_project(project_id, target)
     table = pd.DataFrame(
         [
             {

@@ -64,6 +64,9 @@ def streamlit_server(tmp_path_factory):
             str(port),
             "--browser.gatherUsageStats",
             "false",
+            # Code may change under a running test (a developer saving a file): never reload.
+            "--server.fileWatcherType",
+            "none",
         ],
         cwd=ROOT,
         env=env,

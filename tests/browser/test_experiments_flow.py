@@ -1,0 +1,238 @@
+"""In Chromium: the Experiments page with seeded experiments (one due a decision), deciding it,
+the timeline tab, and the Parking lot with an idea due for review."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot, wait_idle
+from workbench.db import make_engine
+from workbench.domain.lifecycle import Phase
+from workbench.domain.workdays import add_working_days
+from workbench.services import experiments as svc
+from workbench.services import parking_lot as lot
+from workbench.services import projects as project_service
+
+
+def seed(database_url):
+    """A project in Experimentation with five experiments in different states and two ideas."""
+    engine = make_engine(database_url)
+    today = date.today()
+    project = project_service.create_project(
+        engine,
+        data={
+            "name": "Ride-time anomaly detection",
+            "baseline": "Flag rides longer than 3x the median time for their distance band",
+            "minimum_useful_performance": "Precision >= 0.6 on the top 200 flags a week",
+        },
+        actor="Seeder",
+        today=today,
+    )
+    for target in (Phase.SCOPING, Phase.EXPERIMENTATION):
+        version = project_service.get_project(engine, project.id).project.version
+        project_service.move_phase(
+            engine,
+            project_id=project.id,
+            expected_version=version,
+            target=target,
+            actor="Seeder",
+            note="seeding",
+        )
+
+    def add(approach, days_ago, research, prototype, owner="Tomás R."):
+        return svc.create_experiment(
+            engine,
+            project_id=project.id,
+            data={
+                "approach": approach,
+                "hypothesis": f"{approach} separates unusual rides from normal ones",
+                "owner": owner,
+                "success_criterion": "Precision@200 at least 10 points above the 3x-median rule",
+                "start_date": today - timedelta(days=days_ago),
+                "research_days": research,
+                "prototype_days": prototype,
+                "metric_name": "precision@200",
+                "baseline_value": 0.52,
+            },
+            actor="Seeder",
+        )
+
+    due = add("Isolation forest", 30, 5, 5)
+    z_score = add("Robust z-score per distance band", 21, 10, 10, owner="Mei L.")
+    svc.set_status(
+        engine, experiment_id=z_score.id, expected_version=1, status="researching", actor="Mei L."
+    )
+    add("Gradient-boosted duration model", 0, 10, 10)
+    extended = add("Seasonal decomposition", 16, 4, 4, owner="Sam O.")
+    extended = svc.set_status(
+        engine, experiment_id=extended.id, expected_version=1, status="prototyping", actor="Sam O."
+    )
+    svc.decide(
+        engine,
+        experiment_id=extended.id,
+        expected_version=extended.version,
+        decision="extend",
+        reason="Holiday traffic data arrives late",
+        new_end=add_working_days(today + timedelta(days=1), 4),
+        review_answers=["Z-score", "Autoencoders", "Yes", "Yes"],
+        actor="Mei L.",
+        today=today,
+    )
+    culled = add("Autoencoder", 45, 5, 5)
+    svc.decide(
+        engine,
+        experiment_id=culled.id,
+        expected_version=culled.version,
+        decision="cull",
+        reason="Operations cannot act on unexplained flags",
+        review_answers=["Isolation forest", "Autoencoder", "Yes", "Yes"],
+        actor="Priya N.",
+        today=today,
+    )
+    svc.log_time(engine, experiment_id=due.id, day=today, hours=6, actor="Tomás R.", today=today)
+    svc.record_result(
+        engine,
+        experiment_id=due.id,
+        expected_version=due.version,
+        metric_name="precision@200",
+        result_value=0.71,
+        baseline_value=0.52,
+        evidence_links=["https://wiki.example.com/ride-time/isolation-forest"],
+        actor="Tomás R.",
+    )
+    scores = {  # quality, maintainability, complexity, cost (1–5)
+        "Isolation forest": (4, 4, 2, 2),
+        "Robust z-score per distance band": (3, 5, 1, 1),
+        "Gradient-boosted duration model": (5, 3, 4, 3),
+        "Seasonal decomposition": (3, 3, 3, 2),
+    }
+    criteria = [c.value for c in svc.Criterion]
+    svc.save_matrix_scores(
+        engine,
+        project_id=project.id,
+        rows=[
+            {
+                "id": v.experiment.id,
+                "version": v.experiment.version,
+                **dict(zip(criteria, scores[v.experiment.approach], strict=True)),
+            }
+            for v in svc.list_experiments(engine, project.id, today)
+            if v.experiment.approach in scores
+        ],
+        actor="Priya N.",
+    )
+    lot.add_item(
+        engine,
+        project_id=project.id,
+        data={
+            "idea": "Weather as a feature for long rides",
+            "raised_by": "Dispatcher team lead",
+            "source_kind": "interview",
+            "why_deferred": "No weather feed yet",
+            "value": "high",
+            "effort": "medium",
+            "revisit_on": today,
+        },
+        actor="Seeder",
+    )
+    lot.add_item(
+        engine,
+        project_id=project.id,
+        data={
+            "idea": "Driver-level embeddings",
+            "source_kind": "meeting",
+            "why_deferred": "Privacy review needed",
+            "value": "medium",
+            "effort": "high",
+            "revisit_phase": "development",
+        },
+        actor="Seeder",
+    )
+    engine.dispose()
+    return project, due, datetime.now(UTC)
+
+
+def tall_screenshot(page, name, height=2400):
+    """Streamlit scrolls inside its main area, so grow the window to capture the whole page."""
+    page.set_viewport_size({"width": 1400, "height": height})
+    wait_idle(page)
+    screenshot(page, name)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def sign_in(page, name="Priya"):
+    page.get_by_role("textbox", name="Your name", exact=True).fill(name)
+    page.get_by_role("textbox", name="Your name", exact=True).press("Enter")
+    wait_idle(page)
+
+
+def test_experiments_page_forces_a_decision_and_shows_the_timeline(streamlit_server, page):
+    project, due, _ = seed(streamlit_server["database_url"])
+    url = streamlit_server["url"]
+    # Open the entrypoint first: a server whose first visit is a page URL runs that page without
+    # app.py's navigation (Streamlit's pages/ folder mode).
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
+    page.goto(f"{url}/experiments?project={project.id}")
+    expect(page.get_by_role("heading", name="Experiments", exact=True)).to_be_visible()
+    sign_in(page)
+    expect(page.get_by_text("Decide now: Isolation forest")).to_be_visible()
+    expect(page.get_by_text("Prepare the decision")).to_be_visible()
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid.locator("td", has_text="Seasonal decomposition")).to_have_count(1)
+    tall_screenshot(page, "experiments", 3000)
+
+    page.get_by_role("tab", name="Timeline and burn").click()
+    wait_idle(page)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    expect(page.get_by_text("Today", exact=False).first).to_be_visible()
+    tall_screenshot(page, "experiments_timeline")
+
+    page.get_by_role("tab", name="Culling matrix & Go/No-Go").click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Record Go/No-Go")).to_be_visible()
+    tall_screenshot(page, "experiments_matrix")
+
+    page.get_by_role("tab", name="Work on one").click()
+    wait_idle(page)
+    expect(page.get_by_role("button", name="Log time")).to_be_visible()
+    expect(page.get_by_label("Result", exact=True)).to_have_value("0.7100")
+    expect(page.get_by_label("Evidence links (one per line)")).to_have_value(
+        "https://wiki.example.com/ride-time/isolation-forest"
+    )
+    tall_screenshot(page, "experiments_work", 3400)
+
+    prompt = page.get_by_test_id("stForm").filter(has_text="Decide now: Isolation forest")
+    prompt.get_by_text("Park — to the parking lot").click()
+    prompt.get_by_role("textbox", name="Why? *", exact=True).fill(
+        "Promising, but needs the road graph first"
+    )
+    for question, answer in zip(
+        svc.RESEARCH_REVIEW_QUESTIONS,
+        ["Isolation forest", "Autoencoder", "Not without the graph", "Yes"],
+        strict=True,
+    ):
+        prompt.get_by_role("textbox", name=question, exact=True).fill(answer)
+    prompt.get_by_role("button", name="Record decision").click()
+    wait_idle(page)
+    expect(page.get_by_text("Isolation forest parked")).to_be_visible()
+    expect(page.get_by_text("Decide now: Isolation forest")).to_have_count(0)
+
+    engine = make_engine(streamlit_server["database_url"])
+    decided = next(
+        v.experiment
+        for v in svc.list_experiments(engine, project.id, date.today())
+        if v.experiment.id == due.id
+    )
+    items = lot.list_items(engine, project.id, date.today())
+    engine.dispose()
+    assert (decided.decision, decided.decided_by) == ("park", "Priya")
+    assert any(row.item.source_id == due.id for row in items)
+
+    page.goto(f"{url}/parking_lot?project={project.id}")
+    expect(page.get_by_role("heading", name="Parking lot", exact=True)).to_be_visible()
+    expect(page.get_by_text("Due for review (1)")).to_be_visible()
+    sign_in(page)
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid.locator("td", has_text="Driver-level embeddings")).to_have_count(1)
+    tall_screenshot(page, "parking_lot")
