@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from workbench.charts.experiments import (
-    TimelineEntry,
     burn_bars,
     burn_gauge,
     experiment_timeline,
@@ -319,16 +318,7 @@ with overview:
 
 # --- Timeline -------------------------------------------------------------------------------
 
-entries = [
-    TimelineEntry(
-        label=v.experiment.approach,
-        status=v.experiment.status.value,
-        state=v.time_box,
-        extensions=tuple((e.previous_end, e.new_end) for e in v.extensions),
-        decision=v.experiment.decision.value if v.experiment.decision else None,
-    )
-    for v in views
-]
+entries = svc.timeline_entries(views)
 with timeline:
     st.plotly_chart(experiment_timeline(entries, today=day), width="stretch", key="gantt")
     st.caption(

@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from workbench import crud
+from workbench.charts.experiments import TimelineEntry
 from workbench.domain import timebox
 from workbench.domain.decision_matrix import (
     DEFAULT_WEIGHTS,
@@ -1517,3 +1518,17 @@ def list_go_no_go(engine: Engine, project_id: int) -> list[GoNoGoPublic]:
             .order_by(col(GoNoGoDecision.decided_at).desc(), col(GoNoGoDecision.id).desc())
         ).all()
         return [GoNoGoPublic.model_validate(row) for row in rows]
+
+
+def timeline_entries(views: Sequence[ExperimentView]) -> list[TimelineEntry]:
+    """The experiments as the Gantt and burn charts draw them, in the given order."""
+    return [
+        TimelineEntry(
+            label=v.experiment.approach,
+            status=v.experiment.status.value,
+            state=v.time_box,
+            extensions=tuple((e.previous_end, e.new_end) for e in v.extensions),
+            decision=v.experiment.decision.value if v.experiment.decision else None,
+        )
+        for v in views
+    ]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy.engine import Engine
 
+from workbench.charts.demos import demo_timeline
+from workbench.charts.estimates import cost_breakdown, tornado
+from workbench.charts.experiments import experiment_timeline
 from workbench.domain.lifecycle import Phase
 from workbench.models import NoteKind
 from workbench.reporting.document import (
     BulletList,
+    Chart,
     KeyValues,
     Paragraph,
     ReportDocument,
@@ -18,6 +22,10 @@ from workbench.reporting.document import (
     empty,
     table,
 )
+from workbench.services import demos as demo_service
+from workbench.services import estimates as estimate_service
+from workbench.services import experiments as experiment_service
+from workbench.services import interviews as interview_service
 from workbench.services import projects as project_service
 from workbench.services import registers
 from workbench.services.projects import ProjectDetail
@@ -66,6 +74,90 @@ def _charter(detail: ProjectDetail) -> Section:
     )
 
 
+def _usd(value: float | None) -> str:
+    return "—" if value is None else f"${value:,.0f}"
+
+
+def _range(result) -> str:
+    return f"{_usd(result.p10)} – {_usd(result.p90)} (P50 {_usd(result.p50)})"
+
+
+def _estimates(engine: Engine, project_id: int) -> tuple[Section, str]:
+    """The estimates section, and the one-line cost/value range for the summary."""
+    scenario = estimate_service.latest_estimate_summary(engine, project_id)
+    if scenario is None:
+        return Section("Estimates", (empty("cost or value estimates"),)), ""
+    cost_inputs, value_inputs = scenario.inputs()
+    result = estimate_service.estimate(cost_inputs, value_inputs, seed=scenario.seed)
+    summary = result.summary
+    horizon = f"{summary.horizon_months:g} months"
+    pairs = (
+        (
+            "Scenario",
+            f"{scenario.name} (saved {scenario.updated_at:%Y-%m-%d} by "
+            f"{scenario.created_by}; seed {scenario.seed}, {summary.draws:,} draws)",
+        ),
+        (f"Total cost over {horizon}, likely", _usd(result.cost.total_usd)),
+        (f"Total cost over {horizon}, P10 – P90", _range(summary.total)),
+        ("Net value per year, P10 – P90", _range(summary.net_value_per_year)),
+        ("Break-even precision", f"{summary.break_even_precision:.3f}"),
+        (
+            "Payback",
+            "never, at the likely values"
+            if summary.payback_months is None
+            else f"{summary.payback_months:.1f} months",
+        ),
+        ("Return on investment", "—" if summary.roi is None else f"{summary.roi:.0%}"),
+        (
+            "Training GPU-hours (one run), P10 – P90",
+            f"{summary.training_gpu_hours.p10:,.0f} – {summary.training_gpu_hours.p90:,.0f}",
+        ),
+        (
+            "Training CO2 (kg, one run), P10 – P90",
+            f"{summary.training_co2_kg.p10:,.1f} – {summary.training_co2_kg.p90:,.1f}",
+        ),
+    )
+    lines = table(
+        ("Cost line", "Likely", "P10", "P90"),
+        [
+            (
+                estimate_service.LINE_LABELS[line],
+                _usd(result.cost.lines_usd[line]),
+                _usd(summary.lines[line].p10),
+                _usd(summary.lines[line].p90),
+            )
+            for line in result.cost.lines_usd
+        ],
+    )
+    blocks = [
+        KeyValues(pairs),
+        lines,
+        Chart(
+            cost_breakdown(
+                result.cost,
+                result.cost_simulation,
+                labels=estimate_service.LINE_LABELS,
+                horizon_months=summary.horizon_months,
+            ),
+            "Cost by line at the likely values, with P10–P90 whiskers from the simulation.",
+        ),
+    ]
+    if result.cost_tornado:
+        blocks.append(
+            Chart(
+                tornado(result.cost_tornado),
+                "Which input moves the total most: each ranged input at its low and high, "
+                "the others at their likely values.",
+            )
+        )
+    headline = (
+        f"Estimated cost {_range(summary.total)} over {horizon}; "
+        f"net value {_range(summary.net_value_per_year)} per year "
+        f"(scenario {scenario.name!r})."
+    )
+    return Section("Estimates", tuple(blocks)), headline
+
+
 def _risks(engine: Engine, project_id: int) -> Section:
     risks = registers.list_risks(engine, project_id)
     if not risks:
@@ -89,6 +181,67 @@ def _risks(engine: Engine, project_id: int) -> Section:
                 ],
             ),
         ),
+    )
+
+
+def _experiments(engine: Engine, project_id: int, today: date) -> Section:
+    views = experiment_service.list_experiments(engine, project_id, today)
+    decisions = experiment_service.list_go_no_go(engine, project_id)
+    if not views and not decisions:
+        return Section("Experiments and time boxes", (empty("experiments"),))
+    blocks: list = []
+    if views:
+        blocks.append(
+            table(
+                ("Approach", "Owner", "Status", "Box", "Burn", "Decision", "Result vs baseline"),
+                [_experiment_row(v) for v in views],
+            )
+        )
+        blocks.append(
+            Chart(
+                experiment_timeline(experiment_service.timeline_entries(views), today=today),
+                "Time boxes: research then prototype on working days, extensions and overruns; "
+                "today's line dashed.",
+            )
+        )
+        due = [v.experiment.approach for v in views if v.due_decision]
+        if due:
+            blocks.append(Paragraph("Due a decision now: " + ", ".join(due) + "."))
+    go_rows = [
+        (
+            d.decided_at.strftime("%Y-%m-%d"),
+            "Go" if d.go else "No-Go",
+            d.reasons,
+            d.decided_by,
+        )
+        for d in decisions
+    ]
+    go_section = Section(
+        "Go/No-Go",
+        (table(("When", "Decision", "Reasons", "By"), go_rows),)
+        if go_rows
+        else (empty("Go/No-Go decision"),),
+    )
+    return Section("Experiments and time boxes", tuple(blocks), subsections=(go_section,))
+
+
+def _experiment_row(view) -> tuple:
+    e, box = view.experiment, view.time_box
+    result = ""
+    if e.result_value is not None:
+        baseline = "" if e.baseline_value is None else f" vs baseline {e.baseline_value:g}"
+        result = f"{e.metric_name or 'metric'} {e.result_value:g}{baseline}"
+    decision = ""
+    if e.decision:
+        decision = f"{e.decision.value}: {e.decision_reason}".strip(": ")
+    return (
+        e.approach,
+        e.owner,
+        e.status.value,
+        f"{box.first_day.isoformat()} → {box.overall_end.isoformat()}",
+        f"{box.burn_percent:.0f} %",
+        decision,
+        result,
     )
 
 
@@ -148,6 +301,112 @@ def _open_questions(engine: Engine, project_id: int) -> Section:
     )
 
 
+def _demo_plan(engine: Engine, project_id: int, today: date) -> tuple[Section, str]:
+    """The demo schedule section, and the next demo as the summary's next milestone."""
+    view = demo_service.demo_plan(engine, project_id, today=today)
+    if view.schedule is None and not view.features:
+        return Section("Demo schedule", (empty("MVP features or demo plan"),)), ""
+    blocks: list = []
+    if view.schedule is None:
+        blocks.append(Paragraph("Features are listed but the demo plan has no start date yet."))
+    else:
+        items = view.schedule.items
+        blocks.append(
+            Chart(
+                demo_timeline(items, today=today, moved=view.moved),
+                "Build blocks and demos on working days (today's line dashed).",
+            )
+        )
+        blocks.append(
+            table(
+                ("Demo", "Date", "Type", "Audience", "Shows"),
+                [
+                    (
+                        i.title,
+                        i.start.isoformat(),
+                        i.demo_type.value if i.demo_type else "",
+                        ", ".join(i.audience),
+                        i.shows,
+                    )
+                    for i in items
+                    if i.kind.value == "demo"
+                ],
+            )
+        )
+        if view.moved:
+            blocks.append(
+                Paragraph(f"{len(view.moved)} item(s) moved since the accepted baseline.")
+            )
+    if view.undemoed:
+        blocks.append(
+            BulletList(
+                tuple(
+                    f"{u.feature} has gone {u.working_days_since} working days without a demo."
+                    for u in view.undemoed
+                )
+            )
+        )
+    held = (
+        table(
+            ("Held on", "Demo", "Feedback", "Decisions"),
+            [
+                (
+                    d.held_on.isoformat(),
+                    d.title,
+                    "; ".join(f"{f.attendee}: {f.feedback}" for f in d.feedback),
+                    d.decisions,
+                )
+                for d in view.demos
+            ],
+        )
+        if view.demos
+        else empty("demos held")
+    )
+    milestone = (
+        f"Next milestone: {view.upcoming[0].title} on {view.upcoming[0].start.isoformat()}."
+        if view.upcoming
+        else ""
+    )
+    section = Section("Demo schedule", tuple(blocks), subsections=(Section("Demos held", (held,)),))
+    return section, milestone
+
+
+def _interviews(engine: Engine, project_id: int, now: datetime) -> Section:
+    interviews = interview_service.list_interviews(engine, project_id, now=now)
+    if not interviews:
+        return Section("Interview findings", (empty("SME interviews"),))
+    blocks: list = [
+        table(
+            ("Expert", "Role", "Status", "Answered"),
+            [
+                (i.label, i.expert_role, i.status.value, f"{i.answered} of {len(i.questions)}")
+                for i in interviews
+            ],
+        )
+    ]
+    rows = interview_service.answers_side_by_side(engine, project_id)
+    if rows:
+        experts = [column for column in rows[0] if column != "Question"]
+        findings = [
+            (row["Question"], expert, row[expert])
+            for row in rows
+            for expert in experts
+            if row[expert].strip()
+        ]
+        blocks.append(
+            table(("Question", "Expert", "Answer"), findings)
+            if findings
+            else empty("answers in submitted interviews")
+        )
+    else:
+        blocks.append(empty("submitted interview answers"))
+    uncovered = [c.text for c in interview_service.coverage(engine, project_id) if not c.covered]
+    if uncovered:
+        blocks.append(Paragraph("Critical questions no expert has answered yet:"))
+        blocks.append(BulletList(tuple(uncovered)))
+    return Section("Interview findings", tuple(blocks))
+
+
 def _decision_log(engine: Engine, project_id: int) -> Section:
     entries = project_service.list_activity(engine, project_id, limit=DECISION_LOG_LIMIT)
     if not entries:
@@ -161,36 +420,59 @@ def _decision_log(engine: Engine, project_id: int) -> Section:
     return Section("Decision log", tuple(blocks))
 
 
-def _summary(detail: ProjectDetail) -> Section:
+def _summary(detail: ProjectDetail, headlines: dict[str, str]) -> Section:
     p = detail.project
     parts = [f"{p.name}: {p.problem or 'the business problem is not written down yet.'}"]
     if p.why_now:
         parts.append(f"Why now: {p.why_now}")
     parts.append(f"The project is in {Phase(p.phase).label}.")
-    if p.target_delivery_date:
-        parts.append(f"Target delivery: {p.target_delivery_date.isoformat()}.")
+    for key in ("verdict", "cost"):
+        if headlines.get(key):
+            parts.append(headlines[key])
+    if headlines.get("milestone"):
+        parts.append(headlines["milestone"])
+    elif p.target_delivery_date:
+        parts.append(f"Next milestone: target delivery on {p.target_delivery_date.isoformat()}.")
     return Section("Summary", (Paragraph(" ".join(parts)),))
 
 
 def build_report(
     engine: Engine, project_id: int, *, today: date, progress: Progress | None = None
 ) -> ReportDocument:
-    """The scoping report of one project, section by section (`progress` hears each step)."""
-    steps: list[tuple[str, Callable[[], Section]]] = []
+    """The scoping report of one project, section by section (`progress` hears each step).
+
+    Sections come in the order sponsors read them; the summary, written last from what the
+    other sections found, goes first.
+    """
+    now = datetime.combine(today, time(12), tzinfo=UTC)
     detail = project_service.get_project(engine, project_id)
-    steps = [
-        ("Summary", lambda: _summary(detail)),
-        ("Charter", lambda: _charter(detail)),
-        ("Risks", lambda: _risks(engine, project_id)),
-        ("Parking lot", lambda: _parking_lot(engine, project_id, today)),
-        ("Open questions", lambda: _open_questions(engine, project_id)),
-        ("Decision log", lambda: _decision_log(engine, project_id)),
+    headlines: dict[str, str] = {}
+
+    def estimates() -> Section:
+        section, headlines["cost"] = _estimates(engine, project_id)
+        return section
+
+    def demo_plan() -> Section:
+        section, headlines["milestone"] = _demo_plan(engine, project_id, today)
+        return section
+
+    steps: list[tuple[str, Callable[[], Section]]] = [
+        ("charter", lambda: _charter(detail)),
+        ("open questions", lambda: _open_questions(engine, project_id)),
+        ("estimates", estimates),
+        ("risks", lambda: _risks(engine, project_id)),
+        ("experiments", lambda: _experiments(engine, project_id, today)),
+        ("parking lot", lambda: _parking_lot(engine, project_id, today)),
+        ("demo schedule", demo_plan),
+        ("interview findings", lambda: _interviews(engine, project_id, now)),
+        ("decision log", lambda: _decision_log(engine, project_id)),
     ]
     sections = []
     for index, (label, build) in enumerate(steps):
         if progress:
-            progress(index / len(steps), f"Gathering {label.lower()}…")
+            progress(index / (len(steps) + 1), f"Gathering {label}…")
         sections.append(build())
+    sections.insert(0, _summary(detail, headlines))
     if progress:
         progress(1.0, "Report assembled.")
     log = project_service.list_activity(engine, project_id, limit=1)
