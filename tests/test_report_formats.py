@@ -159,3 +159,9 @@ def _one_pixel_png() -> bytes:
     return base64.b64decode(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
     )
+
+
+@pytest.mark.parametrize("text", ["&lt;script&gt;", "&#60;b&#62;"], ids=["named", "numeric"])
+def test_markdown_keeps_character_references_literal(text):
+    assert escape(text).startswith("\\&")
+    assert escape("Scoping & research") == "Scoping & research"

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from workbench.domain.lifecycle import Phase
 from workbench.models import Project
+from workbench.seed_workspace import seed_ride_time_workspace
 from workbench.services import projects as project_service
 
 SEED_ACTOR = "Demo data"
@@ -69,6 +70,7 @@ def demo_projects(today: date) -> list[dict]:
             ],
             "gate": (Phase.PLANNING, ["problem_stated", "why_agreed", "current_process"]),
             "move_to": Phase.SCOPING,
+            "workspace": seed_ride_time_workspace,
         },
         {
             "data": {
@@ -198,4 +200,6 @@ def seed_demo_data(engine: Engine, *, today: date) -> int:
                 actor=SEED_ACTOR,
                 note="Planning meeting held with the sponsor; open items carried into scoping.",
             )
+        if "workspace" in demo:
+            demo["workspace"](engine, project_id=project.id, actor=SEED_ACTOR, today=today)
     return len(demo_projects(today))

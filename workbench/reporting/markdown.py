@@ -15,17 +15,20 @@ from workbench.reporting.document import (
 )
 
 # Characters with meaning anywhere in a CommonMark/GFM line (emphasis, code, links, HTML, tables).
-_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+# "&amp;" or "&#60;" would be read as a character reference; a bare "&" is fine.
+_ENTITY = re.compile(r"&(?=#?\w+;)")
 # At the start of a line these open a block: heading, quote, list, thematic break.
-_BLOCK_START = re.compile(r"^([#>+\-=])")
-_ORDERED_START = re.compile(r"^(\d+)([.)])")
+_BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+](?=\s|$)|>|[=-]+\s*$)")
+_ORDERED_START = re.compile(r"^(\d+)([.)])(?=\s|$)")
 
 
 def escape(text: str) -> str:
     """Escape Markdown syntax in `text` and fold line breaks, so it stays one plain run."""
     folded = " ".join(str(text).split())
-    escaped = _INLINE.sub(r"\\\1", folded)
-    escaped = _BLOCK_START.sub(r"\\\1", escaped)
+    escaped = _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", folded))
+    if _BLOCK_START.match(escaped):
+        escaped = "\\" + escaped
     return _ORDERED_START.sub(r"\1\\\2", escaped)
 
 
