@@ -12,7 +12,9 @@ PAGES = {
     ],
     "Project": [
         st.Page("pages/charter.py", title="Charter", icon=":material/description:"),
+        st.Page("pages/assessment.py", title="Should we use ML?", icon=":material/rule:"),
         st.Page("pages/estimates.py", title="Cost & value", icon=":material/calculate:"),
+        st.Page("pages/risks.py", title="Risks", icon=":material/warning:"),
         st.Page("pages/experiments.py", title="Experiments", icon=":material/science:"),
         st.Page("pages/parking_lot.py", title="Parking lot", icon=":material/local_parking:"),
         st.Page("pages/interviews.py", title="SME interviews", icon=":material/record_voice_over:"),

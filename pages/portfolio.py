@@ -10,6 +10,7 @@ from workbench.services import parking_lot as parking_lot_service
 from workbench.services import projects as project_service
 from workbench.ui.common import actor, data_changed, engine, field_error, open_project, today
 from workbench.ui.forms import forget, form_errors, set_form_errors
+from workbench.ui.portfolio_chart import render_portfolio_chart
 
 st.title("Portfolio")
 st.caption(
@@ -102,6 +103,9 @@ else:
     st.info(
         "No project matches these filters." if (search or phases or owner) else "No project yet."
     )
+
+if projects:
+    render_portfolio_chart([p.id for p in projects])
 
 st.divider()
 FORM = "new_project"

@@ -6,6 +6,7 @@ them at once, so a team editing data/questions.toml can fix the file in one go.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import Any
 from workbench.domain.assessment import HARD_STOPS, InvalidQuestion, Question
 
 DEFAULT_QUESTION_BANK_PATH = Path(__file__).resolve().parent.parent / "data" / "questions.toml"
+QUESTION_BANK_VARIABLE = "WORKBENCH_QUESTION_BANK"
+"""Environment variable naming another question bank file (a team's own copy)."""
 
 REQUIRED_FIELDS = ("id", "text", "group", "scale", "weight", "source")
 OPTIONAL_FIELDS = ("help", "critical", "polarity", "mitigation")
@@ -29,15 +32,21 @@ class InvalidQuestionBank(ValueError):
         super().__init__("\n".join(f"{path}: {problem}" for problem in self.problems))
 
 
+def question_bank_path() -> Path:
+    """The bank to load: $WORKBENCH_QUESTION_BANK when set, else data/questions.toml."""
+    return Path(os.environ.get(QUESTION_BANK_VARIABLE) or DEFAULT_QUESTION_BANK_PATH)
+
+
 def load_question_bank(path: Path | str | None = None) -> tuple[Question, ...]:
     """Read and validate the question bank, in file order.
 
-    path: the TOML file; by default data/questions.toml of this repository.
+    path: the TOML file; by default question_bank_path() ($WORKBENCH_QUESTION_BANK, else
+    data/questions.toml of this repository).
     Raises InvalidQuestionBank when the file cannot be read or parsed, a question has a missing
     or bad field (unknown group or scale, empty text or source, weight not a finite number
     >= 0, ...), two questions share an id, or a question read by a hard stop is missing.
     """
-    path = DEFAULT_QUESTION_BANK_PATH if path is None else Path(path)
+    path = question_bank_path() if path is None else Path(path)
     try:
         with path.open("rb") as file:
             document = tomllib.load(file)
