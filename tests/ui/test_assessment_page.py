@@ -12,7 +12,7 @@ from workbench.services import assessment as assessment_service
 from workbench.services import projects as project_service
 from workbench.services import registers
 
-PAGE = "pages/assessment.py"
+PAGE = "pages/team/assessment.py"
 QUESTIONS = load_bank()
 BY_ID = {q.id: q for q in QUESTIONS}
 
@@ -335,7 +335,7 @@ def stored_risks(url, project):
 
 def test_risks_smoke_without_risks_offers_the_add_form(open_app, app_db):
     project = seed_project(app_db)
-    at = open_app("pages/risks.py", project=project.id)
+    at = open_app("pages/team/risks.py", project=project.id)
     assert at.title[0].value == "Risks"
     assert "No risk recorded yet" in at.info[0].value
 
@@ -343,7 +343,7 @@ def test_risks_smoke_without_risks_offers_the_add_form(open_app, app_db):
 def test_risk_register_edit_is_stored(open_app, app_db):
     project = seed_project(app_db)
     seed_risk(app_db, project, likelihood=2, impact=2)
-    at = open_app("pages/risks.py", project=project.id)
+    at = open_app("pages/team/risks.py", project=project.id)
     table = at.data_editor[0].value
     assert list(table["title"]) == ["Labels are late"]
     assert list(table["exposure"]) == [4]
@@ -369,7 +369,7 @@ def test_risk_register_edit_is_stored(open_app, app_db):
 def test_a_stale_risk_edit_is_refused(open_app, app_db):
     project = seed_project(app_db)
     risk = seed_risk(app_db, project)
-    at = open_app("pages/risks.py", project=project.id)
+    at = open_app("pages/team/risks.py", project=project.id)
     engine = make_engine(app_db)
     registers.update_risks(
         engine,
@@ -393,7 +393,7 @@ def test_a_stale_risk_edit_is_refused(open_app, app_db):
 
 def test_add_risk_form_stores_the_risk_and_refuses_an_empty_title(open_app, app_db):
     project = seed_project(app_db)
-    at = open_app("pages/risks.py", project=project.id)
+    at = open_app("pages/team/risks.py", project=project.id)
     button(at, "Add risk").click()
     at.run()
     assert any("Required" in m.value for m in at.markdown)
@@ -415,7 +415,7 @@ def test_add_risk_form_stores_the_risk_and_refuses_an_empty_title(open_app, app_
 def test_prefill_from_readiness_adds_each_gap_once(open_app, app_db):
     project = seed_project(app_db)
     seed_answers(app_db, project, {"experienced_talent": 1, "labels_available": 2})
-    at = open_app("pages/risks.py", project=project.id)
+    at = open_app("pages/team/risks.py", project=project.id)
     button(at, "Prefill risks from readiness answers").click()
     at.run()
     assert "Added 2 risk(s) from readiness gaps." in at.success[0].value

@@ -10,7 +10,7 @@ from workbench.services import demos as demo_service
 from workbench.services import projects as project_service
 from workbench.services import registers
 
-PAGE = "pages/demos.py"
+PAGE = "pages/team/demos.py"
 
 
 @pytest.fixture

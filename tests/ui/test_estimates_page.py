@@ -70,7 +70,7 @@ def stored(url, project_id):
 @pytest.fixture
 def page(open_app, app_db):
     project = seed_project(app_db)
-    at = open_app("pages/estimates.py", project=project.id)
+    at = open_app("pages/team/estimates.py", project=project.id)
     return at, project
 
 

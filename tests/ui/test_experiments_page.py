@@ -10,8 +10,8 @@ from workbench.services import parking_lot as lot
 from workbench.services import projects as project_service
 from workbench.services.registers import list_parking_lot
 
-PAGE = "pages/experiments.py"
-LOT_PAGE = "pages/parking_lot.py"
+PAGE = "pages/team/experiments.py"
+LOT_PAGE = "pages/team/parking_lot.py"
 REVIEW = ["Gradient boosting", "The deep model", "Yes", "Yes"]
 
 

@@ -152,7 +152,7 @@ def test_the_form_saves_a_draft_that_a_fresh_session_shows_then_submits(seeded):
 
 def test_team_page_smoke_creates_an_interview_and_shows_the_link_once(open_app, seeded):
     engine, project = seeded["engine"], seeded["project"]
-    at = open_app("pages/interviews.py", project=project.id)
+    at = open_app("pages/team/interviews.py", project=project.id)
     assert at.title[0].value == "SME interviews"
     assert list(at.dataframe[0].value["Expert"]) == ["Dana (Dispatch)"]
     by_label(at.text_input, "Expert's name *").input("Eli")
@@ -172,7 +172,7 @@ def test_team_page_smoke_creates_an_interview_and_shows_the_link_once(open_app, 
 
 
 def test_team_page_refuses_an_interview_without_an_expert_name(open_app, seeded):
-    at = open_app("pages/interviews.py", project=seeded["project"].id)
+    at = open_app("pages/team/interviews.py", project=seeded["project"].id)
     by_label(at.button, "Create interview and link").click().run()
     assert "Required: who is the expert?" in everything_shown(at)
     assert not at.code
@@ -182,7 +182,7 @@ def test_team_page_refuses_an_interview_without_an_expert_name(open_app, seeded)
 
 
 def test_the_pm_revokes_a_link_and_it_stops_working(open_app, seeded):
-    at = open_app("pages/interviews.py", project=seeded["project"].id)
+    at = open_app("pages/team/interviews.py", project=seeded["project"].id)
     by_label(at.button, "Revoke link").click().run()
     assert not at.exception
     assert "no longer works" in everything_shown(at)
@@ -198,7 +198,7 @@ def test_the_pm_turns_an_answer_into_a_risk_that_links_back(open_app, seeded):
         datetime.now(UTC),
     )
     [answer] = svc.list_answers(engine, project.id)
-    at = open_app("pages/interviews.py", project=project.id)
+    at = open_app("pages/team/interviews.py", project=project.id)
     grid = at.dataframe[1].value
     assert list(grid["Dana (Dispatch)"]) == ["", "", "A missed delay costs a customer"]
     assert "Nothing made from this answer yet." in everything_shown(at)
@@ -220,7 +220,7 @@ def test_the_pm_turns_an_answer_into_a_risk_that_links_back(open_app, seeded):
 def test_the_pm_adds_an_answer_to_the_charter(open_app, seeded):
     engine, project, token = seeded["engine"], seeded["project"], seeded["link"].token
     svc.submit(engine, token, {"how_done_today": "We phone every driver"}, datetime.now(UTC))
-    at = open_app("pages/interviews.py", project=project.id)
+    at = open_app("pages/team/interviews.py", project=project.id)
     by_label(at.radio, "Turn into").set_value(svc.ConversionTarget.CHARTER).run()
     assert by_label(at.selectbox, "Charter field").value == "current_process"
     by_label(at.button, "Turn into charter text").click().run()
@@ -232,7 +232,7 @@ def test_the_pm_adds_an_answer_to_the_charter(open_app, seeded):
 
 def test_the_pm_makes_a_new_link_when_the_old_one_is_lost(open_app, seeded):
     old = seeded["link"].token
-    at = open_app("pages/interviews.py", project=seeded["project"].id)
+    at = open_app("pages/team/interviews.py", project=seeded["project"].id)
     by_label(at.button, "New link").click().run()
     assert not at.exception
     [code] = at.code

@@ -85,19 +85,19 @@ def test_saving_without_a_name_asks_who_you_are(open_app, app_db):
 
 def test_charter_smoke_shows_the_selected_project(open_app, app_db):
     project = seed(app_db, "Fraud alerts", problem="Card fraud")
-    at = open_app("pages/charter.py", project=project.id)
+    at = open_app("pages/team/charter.py", project=project.id)
     assert at.title[0].value == "Fraud alerts"
     assert by_label(at.text_area, "What is the business problem?").value == "Card fraud"
 
 
 def test_charter_without_project_points_to_the_portfolio(open_app):
-    at = open_app("pages/charter.py")
+    at = open_app("pages/team/charter.py")
     assert "Choose a project" in at.info[0].value
 
 
 def test_charter_edit_is_stored_and_logged(open_app, app_db):
     project = seed(app_db, "Fraud alerts")
-    at = open_app("pages/charter.py", project=project.id)
+    at = open_app("pages/team/charter.py", project=project.id)
     by_label(at.text_area, "How is it done today?").input("Analysts review a daily report")
     by_label(at.text_input, "Sponsor").input("CFO")
     [save] = [b for b in at.button if b.label == "Save charter"]
@@ -120,8 +120,8 @@ def test_charter_edit_is_stored_and_logged(open_app, app_db):
 
 def test_stale_save_in_the_page_is_refused_and_shows_newer_values(open_app, app_db):
     project = seed(app_db, "Fraud alerts")
-    ann = open_app("pages/charter.py", actor="Ann", project=project.id)
-    bo = open_app("pages/charter.py", actor="Bo", project=project.id)
+    ann = open_app("pages/team/charter.py", actor="Ann", project=project.id)
+    bo = open_app("pages/team/charter.py", actor="Bo", project=project.id)
     by_label(ann.text_input, "Sponsor").input("CFO")
     next(b for b in ann.button if b.label == "Save charter").click()
     ann.run()
@@ -140,7 +140,7 @@ def test_stale_save_in_the_page_is_refused_and_shows_newer_values(open_app, app_
 
 def test_phase_move_from_the_page_records_open_items(open_app, app_db):
     project = seed(app_db, "Fraud alerts")
-    at = open_app("pages/charter.py", project=project.id)
+    at = open_app("pages/team/charter.py", project=project.id)
     by_label(at.text_input, "Note (why now; required when items are open or moving back)").input(
         "Sponsor asked to start scoping"
     )
@@ -171,3 +171,11 @@ def test_signed_in_user_is_the_actor_and_no_name_is_asked(app_db):
     [project] = svc.list_projects(engine)
     assert svc.list_activity(engine, project.id)[0].actor == "Dana Signed"
     engine.dispose()
+
+
+def test_project_created_elsewhere_opens_at_once(open_app, app_db):
+    first = seed(app_db, "Fraud alerts")
+    open_app("pages/team/charter.py", project=first.id)  # caches the project names
+    second = seed(app_db, "Created from the command line")
+    at = open_app("pages/team/charter.py", project=second.id)  # a shared link, new session
+    assert at.title[0].value == "Created from the command line"

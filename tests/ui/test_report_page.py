@@ -19,7 +19,7 @@ def test_report_page_previews_sections_and_offers_three_downloads(open_app, app_
         engine, project_id=project.id, data={"title": "Labels arrive late"}, actor="Ann"
     )
     engine.dispose()
-    at = open_app("pages/report.py", project=project.id)
+    at = open_app("pages/team/report.py", project=project.id)
     headers = [h.value for h in at.header]
     assert headers[:2] == ["Summary", "Charter"]
     assert "Risks" in headers and "Decision log" in headers
@@ -30,5 +30,5 @@ def test_report_page_previews_sections_and_offers_three_downloads(open_app, app_
 
 
 def test_report_page_without_project_points_to_portfolio(open_app):
-    at = open_app("pages/report.py")
+    at = open_app("pages/team/report.py")
     assert "Choose a project" in at.info[0].value

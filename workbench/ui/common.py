@@ -78,7 +78,10 @@ def selected_project_id() -> int | None:
     if candidate is None:
         candidate = st.session_state.get(PROJECT_KEY)
     if candidate is not None and candidate not in project_names():
-        candidate = None
+        # Created elsewhere (another session, the command line) since the names were cached?
+        project_names.clear()
+        if candidate not in project_names():
+            candidate = None
     return candidate
 
 
@@ -118,8 +121,8 @@ def render_sidebar() -> None:
             )
             if not actor():
                 st.caption(":orange[Enter your name to make changes.]")
+        current = selected_project_id()  # first: it refreshes the names if they are stale
         names = project_names()
-        current = selected_project_id()
         ids = list(names)
         choice = st.selectbox(
             "Project",
@@ -144,7 +147,9 @@ def require_project() -> ProjectDetail:
         except NotFound:
             select_project(None)
     st.info("Choose a project in the sidebar, or create one on the Portfolio page.")
-    st.page_link("pages/portfolio.py", label="Go to the portfolio", icon=":material/dashboard:")
+    st.page_link(
+        "pages/team/portfolio.py", label="Go to the portfolio", icon=":material/dashboard:"
+    )
     st.stop()
 
 

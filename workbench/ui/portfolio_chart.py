@@ -11,7 +11,7 @@ from workbench.charts.assessment import is_scored, portfolio_figure, unscored_pr
 from workbench.services import assessment as assessment_service
 from workbench.ui.common import engine, open_project
 
-ASSESSMENT_PAGE = "pages/assessment.py"
+ASSESSMENT_PAGE = "pages/team/assessment.py"
 
 
 def render_portfolio_chart(project_ids: Sequence[int]) -> None:

@@ -40,7 +40,7 @@ if projects:
         (
             "boxes",
             experiment_service.overdue_experiments(engine(), today()),
-            "pages/experiments.py",
+            "pages/team/experiments.py",
             "experiment(s) overdue for a decision",
             ":material/alarm:",
             "Decide",
@@ -48,7 +48,7 @@ if projects:
         (
             "ideas",
             parking_lot_service.due_parking_lot_items(engine(), today()),
-            "pages/parking_lot.py",
+            "pages/team/parking_lot.py",
             "parked idea(s) due for review",
             ":material/local_parking:",
             "Review",
@@ -98,7 +98,7 @@ if projects:
     )
     rows = selection.selection.rows if selection else []
     if rows:
-        open_project(projects[rows[0]].id, "pages/charter.py")
+        open_project(projects[rows[0]].id, "pages/team/charter.py")
 else:
     st.info(
         "No project matches these filters." if (search or phases or owner) else "No project yet."
@@ -148,4 +148,4 @@ if submitted:
         forget(f"new_{field}" for field in fields)
         data_changed()
         st.toast(f"Created {created.name!r}.")
-        open_project(created.id, "pages/charter.py")
+        open_project(created.id, "pages/team/charter.py")
