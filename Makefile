@@ -25,3 +25,4 @@ lint:
 
 bench:
 	PYTHONPATH=. $(PY) scripts/bench_estimate.py
+	PYTHONPATH=. $(PY) scripts/bench_report.py

@@ -14,6 +14,8 @@ from sqlalchemy.engine import Engine
 
 from workbench.domain.estimates import Range, RoleEffort
 from workbench.domain.workdays import is_working_day
+from workbench.question_bank import load_question_bank
+from workbench.services import assessment as assessment_service
 from workbench.services import demos as demo_service
 from workbench.services import estimates as estimate_service
 from workbench.services import experiments as experiment_service
@@ -32,6 +34,7 @@ def _working_days_ago(today: date, days: int) -> date:
 
 def seed_ride_time_workspace(engine: Engine, *, project_id: int, actor: str, today: date) -> None:
     """Fill the ride-time anomaly project with a realistic scoping workspace."""
+    _assessment(engine, project_id, actor)
     _risks_and_notes(engine, project_id, actor)
     _estimates(engine, project_id, actor)
     _experiments(engine, project_id, actor, today)
@@ -52,6 +55,77 @@ def seed_ride_time_workspace(engine: Engine, *, project_id: int, actor: str, tod
     )
     _demo_plan(engine, project_id, actor, today)
     _interview(engine, project_id, actor, today)
+
+
+_PM_ANSWERS = {
+    "too_complex_to_code": 4,
+    "constantly_changing": 4,
+    "perceptive_problem": 1,
+    "unstudied_phenomenon": 3,
+    "simple_objective": 4,
+    "cost_effective": 4,
+    "every_decision_explained": 3,
+    "errors_intolerable": 2,
+    "traditional_software_cheaper": 2,
+    "inputs_outputs_enumerable": 1,
+    "data_hard_to_get": 2,
+    "replaces_complex_part": 4,
+    "cheap_predictions_valuable": 5,
+    "tied_to_business_metric": 4,
+    "many_decisions_informed": 4,
+    "problem_difficulty": 3,
+    "data_cost": 2,
+    "accuracy_needed": 3,
+    "experienced_talent": 4,
+    "leadership_support": 5,
+    "data_infrastructure": 3,
+    "labels_available": 2,
+    "siloed_teams": 2,
+    "technically_feasible": 4,
+    "business_technical_alignment": 4,
+    "data_obtainable": True,
+    "output_users": "Operations analysts, in the weekly ride review.",
+    "how_done_today": "Sort last week's rides by duration and read the top few hundred.",
+    "wrong_prediction_cost": "A missed detour: a refund (~$35). A false flag: 5 minutes.",
+    "heuristic_good_enough": False,
+    "data_loop": True,
+    "human_fallback": True,
+}
+# The data scientist is more doubtful about labels and the heuristic, and has not judged cost.
+_DATA_SCIENTIST_ANSWERS = {
+    **{k: v for k, v in _PM_ANSWERS.items() if k not in {"data_cost", "accuracy_needed"}},
+    "labels_available": 1,
+    "data_infrastructure": 2,
+    "simple_objective": 5,
+    "traditional_software_cheaper": 3,
+    "heuristic_good_enough": None,
+}
+
+
+def _assessment(engine: Engine, project_id: int, actor: str) -> None:
+    questions = load_question_bank()
+    for rater, role, answers in (
+        ("Priya N.", "Project manager", _PM_ANSWERS),
+        ("Tomás R.", "Data scientist", _DATA_SCIENTIST_ANSWERS),
+    ):
+        assessment_service.save_answers(
+            engine,
+            project_id=project_id,
+            rater=rater,
+            role=role,
+            answers=answers,
+            expected_version=None,
+            questions=questions,
+            actor=actor,
+        )
+    assessment_service.save_snapshot(
+        engine,
+        project_id=project_id,
+        questions=questions,
+        weights=None,
+        actor=actor,
+        note="First pass in the planning meeting.",
+    )
 
 
 def _risks_and_notes(engine: Engine, project_id: int, actor: str) -> None:

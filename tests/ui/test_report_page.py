@@ -21,7 +21,7 @@ def test_report_page_previews_sections_and_offers_three_downloads(open_app, app_
     engine.dispose()
     at = open_app("pages/team/report.py", project=project.id)
     headers = [h.value for h in at.header]
-    assert headers[:2] == ["Summary", "Charter"]
+    assert headers[:3] == ["Summary", "Charter", "Should we use ML?"]
     assert "Risks" in headers and "Decision log" in headers
     risk_tables = [d.value for d in at.dataframe if "Risk" in d.value.columns]
     assert list(risk_tables[0]["Risk"]) == ["Labels arrive late"]

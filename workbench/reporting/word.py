@@ -27,6 +27,7 @@ from workbench.reporting.document import (
 log = logging.getLogger(__name__)
 
 CHART_WIDTH_PX, CHART_HEIGHT_PX = 900, 450
+TABLE_WIDTH_CM = 16
 ChartRenderer = Callable[[Sequence[Chart]], list[bytes | None]]
 
 
@@ -35,7 +36,6 @@ def render_chart_images(charts: Sequence[Chart]) -> list[bytes | None]:
     if not charts:
         return []
     import kaleido
-    import plotly.io as pio
 
     images: list[bytes | None] = []
     try:
@@ -47,8 +47,9 @@ def render_chart_images(charts: Sequence[Chart]) -> list[bytes | None]:
         for chart in charts:
             try:
                 images.append(
-                    pio.to_image(
-                        chart.figure, format="png", width=CHART_WIDTH_PX, height=CHART_HEIGHT_PX
+                    kaleido.calc_fig_sync(
+                        chart.figure.to_dict(),
+                        opts={"format": "png", "width": CHART_WIDTH_PX, "height": CHART_HEIGHT_PX},
                     )
                 )
             except Exception as error:
@@ -73,8 +74,24 @@ def _table(document, headers: Sequence[str], rows: Sequence[Sequence[str]], head
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=False):
             cell.text = str(text)
+    _fit_columns(table, [headers, *rows], columns)
     document.add_paragraph()
     return table
+
+
+def _fit_columns(table, rows: Sequence[Sequence[str]], columns: int) -> None:
+    """Share the page width by how much text each column holds (Word would split it evenly)."""
+    weights = [
+        min(max((len(str(row[i])) for row in rows if i < len(row)), default=1), 45) + 10
+        for i in range(columns)
+    ]
+    total = sum(weights)
+    table.autofit = False
+    for column, weight in zip(table.columns, weights, strict=False):
+        column.width = Cm(TABLE_WIDTH_CM * weight / total)  # the grid LibreOffice reads
+    for row in table.rows:
+        for cell, weight in zip(row.cells, weights, strict=False):
+            cell.width = Cm(TABLE_WIDTH_CM * weight / total)
 
 
 def _section(document, section: Section, level: int, images: dict[int, bytes | None]) -> None:
@@ -88,7 +105,10 @@ def _section(document, section: Section, level: int, images: dict[int, bytes | N
             for item in block.items:
                 document.add_paragraph(item, style="List Bullet")
         elif isinstance(block, KeyValues):
-            _table(document, ("", ""), block.pairs, header_row=False)
+            table = _table(document, ("", ""), block.pairs, header_row=False)
+            for row in table.rows:
+                for run in row.cells[0].paragraphs[0].runs:
+                    run.bold = True
         elif isinstance(block, Table):
             _table(document, block.headers, block.rows, header_row=True)
         elif isinstance(block, Chart):

@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy.engine import Engine
 
+from workbench.charts.assessment import drivers_figure
 from workbench.charts.demos import demo_timeline
 from workbench.charts.estimates import cost_breakdown, tornado
 from workbench.charts.experiments import experiment_timeline
 from workbench.domain.lifecycle import Phase
 from workbench.models import NoteKind
+from workbench.question_bank import load_question_bank
 from workbench.reporting.document import (
     BulletList,
     Chart,
@@ -22,6 +24,7 @@ from workbench.reporting.document import (
     empty,
     table,
 )
+from workbench.services import assessment as assessment_service
 from workbench.services import demos as demo_service
 from workbench.services import estimates as estimate_service
 from workbench.services import experiments as experiment_service
@@ -31,6 +34,7 @@ from workbench.services import registers
 from workbench.services.projects import ProjectDetail
 
 Progress = Callable[[float, str], None]
+DRIVERS_SHOWN = 8
 DECISION_LOG_LIMIT = 200
 
 
@@ -75,7 +79,10 @@ def _charter(detail: ProjectDetail) -> Section:
 
 
 def _usd(value: float | None) -> str:
-    return "—" if value is None else f"${value:,.0f}"
+    if value is None:
+        return "—"
+    sign = "-" if round(value) < 0 else ""  # no "$-0" for a saving that rounds to nothing
+    return f"{sign}${abs(value):,.0f}"
 
 
 def _range(result) -> str:
@@ -108,15 +115,18 @@ def _estimates(engine: Engine, project_id: int) -> tuple[Section, str]:
             else f"{summary.payback_months:.1f} months",
         ),
         ("Return on investment", "—" if summary.roi is None else f"{summary.roi:.0%}"),
-        (
-            "Training GPU-hours (one run), P10 – P90",
-            f"{summary.training_gpu_hours.p10:,.0f} – {summary.training_gpu_hours.p90:,.0f}",
-        ),
-        (
-            "Training CO2 (kg, one run), P10 – P90",
-            f"{summary.training_co2_kg.p10:,.1f} – {summary.training_co2_kg.p90:,.1f}",
-        ),
     )
+    if summary.training_gpu_hours.p90 > 0:  # a neural network is trained in this scenario
+        pairs += (
+            (
+                "Training GPU-hours (one run), P10 – P90",
+                f"{summary.training_gpu_hours.p10:,.0f} – {summary.training_gpu_hours.p90:,.0f}",
+            ),
+            (
+                "Training CO2 (kg, one run), P10 – P90",
+                f"{summary.training_co2_kg.p10:,.1f} – {summary.training_co2_kg.p90:,.1f}",
+            ),
+        )
     lines = table(
         ("Cost line", "Likely", "P10", "P90"),
         [
@@ -283,22 +293,87 @@ def _parking_lot(engine: Engine, project_id: int, today: date) -> Section:
     )
 
 
-def _open_questions(engine: Engine, project_id: int) -> Section:
-    notes = registers.list_notes(engine, project_id)
-    questions = [n.text for n in notes if n.kind == NoteKind.OPEN_QUESTION and not n.resolved]
-    assumptions = [n.text for n in notes if n.kind == NoteKind.ASSUMPTION]
-    blocks = []
-    blocks.append(BulletList(tuple(questions)) if questions else empty("open questions"))
-    return Section(
-        "Open questions",
-        tuple(blocks),
-        subsections=(
-            Section(
-                "Assumptions",
-                (BulletList(tuple(assumptions)) if assumptions else empty("assumptions"),),
+def _score(value: float | None) -> str:
+    return "not scored" if value is None else f"{value:.0f} / 100"
+
+
+def _ml_fit(engine: Engine, project_id: int) -> tuple[Section, str]:
+    """The verdict with the answers that drove it and the open questions; and its headline."""
+    questions = load_question_bank()
+    overview = assessment_service.assessment_overview(engine, project_id)
+    open_items = assessment_service.open_questions(
+        engine, project_id=project_id, questions=questions
+    )
+    notes = registers.list_notes(engine, project_id, NoteKind.ASSUMPTION)
+    subsections = (
+        Section(
+            "Open questions",
+            (
+                BulletList(
+                    tuple(f"{q.text}{' (critical)' if q.critical else ''}" for q in open_items)
+                )
+                if open_items
+                else empty("open questions"),
             ),
         ),
+        Section(
+            "Assumptions",
+            (BulletList(tuple(n.text for n in notes)) if notes else empty("assumptions"),),
+        ),
     )
+    if not overview.ratings:
+        return (
+            Section("Should we use ML?", (empty("assessment answers"),), subsections),
+            "",
+        )
+    result = assessment_service.combined_result(overview.ratings, questions, overview.saved_weights)
+    raters = ", ".join(f"{r.rater} ({r.role})" for r in overview.ratings)
+    blocks: list = [
+        KeyValues(
+            (
+                ("Verdict", result.verdict.label),
+                ("Why", result.explanation),
+                ("Fit", _score(result.fit_score)),
+                ("Impact", _score(result.impact_score)),
+                ("Feasibility", _score(result.feasibility_score)),
+                ("Answered by", raters),
+            )
+        )
+    ]
+    if result.hard_stops:
+        blocks.append(Paragraph("Hard stops that fired:"))
+        blocks.append(BulletList(tuple(f"{h.name}: {h.explanation}" for h in result.hard_stops)))
+    if result.drivers:
+        blocks.append(
+            table(
+                ("Answer that drove the verdict", "Answer", "For / against", "Points"),
+                [
+                    (d.text, d.answer, d.direction.value, f"{d.contribution:+.1f}")
+                    for d in result.drivers[:DRIVERS_SHOWN]
+                ],
+            )
+        )
+        blocks.append(
+            Chart(
+                drivers_figure(result.drivers[:DRIVERS_SHOWN]),
+                "What moved the fit score: each answer's contribution in points.",
+            )
+        )
+    if result.conditions:
+        blocks.append(Paragraph("Conditions:"))
+        blocks.append(BulletList(tuple(c.text for c in result.conditions)))
+    if result.disagreements:
+        blocks.append(
+            Paragraph(
+                f"Raters disagree strongly on {len(result.disagreements)} question(s); "
+                "see the assessment page."
+            )
+        )
+    headline = (
+        f"Should we use ML? {result.verdict.label} (fit {_score(result.fit_score)}, "
+        f"impact {_score(result.impact_score)}, feasibility {_score(result.feasibility_score)})."
+    )
+    return Section("Should we use ML?", tuple(blocks), subsections), headline
 
 
 def _demo_plan(engine: Engine, project_id: int, today: date) -> tuple[Section, str]:
@@ -448,6 +523,10 @@ def build_report(
     detail = project_service.get_project(engine, project_id)
     headlines: dict[str, str] = {}
 
+    def ml_fit() -> Section:
+        section, headlines["verdict"] = _ml_fit(engine, project_id)
+        return section
+
     def estimates() -> Section:
         section, headlines["cost"] = _estimates(engine, project_id)
         return section
@@ -458,7 +537,7 @@ def build_report(
 
     steps: list[tuple[str, Callable[[], Section]]] = [
         ("charter", lambda: _charter(detail)),
-        ("open questions", lambda: _open_questions(engine, project_id)),
+        ("ML-fit verdict", ml_fit),
         ("estimates", estimates),
         ("risks", lambda: _risks(engine, project_id)),
         ("experiments", lambda: _experiments(engine, project_id, today)),
