@@ -15,6 +15,7 @@ from typing import Protocol
 
 import plotly.graph_objects as go
 
+from workbench.charts.common import FONT
 from workbench.domain.assessment import (
     FIT_ML_FROM,
     FIT_SIMPLER_FROM,
@@ -56,8 +57,6 @@ ZONE_MARKER_COLOURS = {
     "high": "#ef6c00",
     "critical": "#c62828",
 }
-
-_FONT = {"family": "Source Sans Pro, sans-serif"}
 
 
 class ScoredProject(Protocol):
@@ -140,7 +139,7 @@ def portfolio_figure(projects: Sequence[ScoredProject]) -> go.Figure:
     if without_verdict:
         figure.add_trace(_portfolio_trace("No verdict", "#757575", without_verdict))
     figure.update_layout(
-        font=_FONT,
+        font=FONT,
         height=460,
         margin={"l": 60, "r": 20, "t": 30, "b": 50},
         plot_bgcolor="white",
@@ -223,7 +222,7 @@ def history_figure(snapshots: Sequence[SavedAssessment]) -> go.Figure:
             annotation_font={"color": "#757575", "size": 11},
         )
     figure.update_layout(
-        font=_FONT,
+        font=FONT,
         height=380,
         margin={"l": 60, "r": 20, "t": 40, "b": 50},
         plot_bgcolor="white",
@@ -314,7 +313,7 @@ def risk_matrix_figure(risks: Sequence[RegisteredRisk]) -> go.Figure:
             )
         )
     figure.update_layout(
-        font=_FONT,
+        font=FONT,
         height=440,
         margin={"l": 60, "r": 20, "t": 20, "b": 50},
         plot_bgcolor="white",
@@ -375,7 +374,7 @@ def drivers_figure(drivers: Sequence[Driver]) -> go.Figure:
             )
         )
     figure.update_layout(
-        font=_FONT,
+        font=FONT,
         height=max(220, 34 * len(drivers) + 90),
         margin={"l": 10, "r": 20, "t": 20, "b": 40},
         plot_bgcolor="white",

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 import plotly.graph_objects as go
 
+from workbench.charts.common import FONT, add_empty_note, add_today_line
 from workbench.domain.demo_schedule import (
     MODEL_TESTING_TITLE,
     DemoType,
@@ -42,9 +43,7 @@ BASELINE_COLOUR = "rgba(120, 120, 120, 0.30)"
 DEMO_COLOURS = {DemoType.LIGHT: "#00897b", DemoType.BIG: "#6a1b9a"}
 DEMO_SYMBOLS = {DemoType.LIGHT: "diamond", DemoType.BIG: "star"}
 DEMO_SIZES = {DemoType.LIGHT: 15, DemoType.BIG: 24}
-TODAY_COLOUR = "#c62828"
 _DAY_MS = 24 * 60 * 60 * 1000
-_FONT = {"family": "Source Sans Pro, sans-serif"}
 
 
 def _lane(item: ScheduleItem) -> str:
@@ -203,42 +202,15 @@ def demo_timeline(
             )
         )
 
-    figure.add_shape(
-        type="line",
-        x0=today.isoformat(),
-        x1=today.isoformat(),
-        xref="x",
-        y0=0,
-        y1=1,
-        yref="paper",
-        line={"color": TODAY_COLOUR, "width": 2, "dash": "dash"},
-        name="today",
-    )
-    figure.add_annotation(
-        x=today.isoformat(),
-        y=1,
-        yref="paper",
-        text=f"Today {today:%d %b}",
-        showarrow=False,
-        yanchor="bottom",
-        font={"color": TODAY_COLOUR, **_FONT},
-    )
+    add_today_line(figure, today)
     if not items:
-        figure.add_annotation(
-            text="No schedule yet",
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-            showarrow=False,
-            font={"size": 16, **_FONT},
-        )
+        add_empty_note(figure, "No schedule yet")
     figure.update_layout(
         barmode="overlay",
         height=140 + height_per_lane_px * max(len(lanes), 1),
         margin={"l": 10, "r": 10, "t": 50, "b": 30},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.08, "x": 0},
-        font=_FONT,
+        font=FONT,
         plot_bgcolor="white",
         hoverlabel={"align": "left"},
     )

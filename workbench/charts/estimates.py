@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import plotly.graph_objects as go
 
+from workbench.charts.common import FONT
 from workbench.domain.estimates import (
     ProjectCostEstimate,
     ProjectCostSimulation,
@@ -39,7 +40,6 @@ LIKELY_COLOUR = "#455a64"
 LOW_TRACE = "Input at its low"
 HIGH_TRACE = "Input at its high"
 PERCENTILE_LINES = ("P10", "P50", "P90")
-_FONT = {"family": "Source Sans Pro, sans-serif"}
 _MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
 
 
@@ -55,7 +55,7 @@ def _layout(figure: go.Figure, title: str, subtitle: str = "", **extra) -> go.Fi
             "font": {"size": 15},
             "subtitle": {"text": subtitle, "font": {"size": 12, "color": "#607d8b"}},
         },
-        font=_FONT,
+        font=FONT,
         margin=_MARGIN | {"t": 90 if subtitle else 70},
         plot_bgcolor="white",
         **extra,

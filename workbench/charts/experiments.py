@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 import plotly.graph_objects as go
 
+from workbench.charts.common import FONT, add_empty_note, add_today_line
 from workbench.domain.timebox import (
     DUE_BURN_PERCENT,
     WARNING_BURN_PERCENT,
@@ -52,7 +53,6 @@ BURN_COLOURS = {
 }
 DECIDED_BURN_COLOUR = "#b0bec5"
 OVERRUN_COLOUR = "#c62828"
-TODAY_COLOUR = "#c62828"
 PATTERNS = {RESEARCH_TRACE: "", PROTOTYPE_TRACE: "/", EXTENSION_TRACE: "x"}
 LEGEND_PARTS = {
     RESEARCH_TRACE: "Research (solid)",
@@ -61,7 +61,6 @@ LEGEND_PARTS = {
 }
 LEGEND_COLOUR = "#78909c"
 _DAY_MS = 24 * 60 * 60 * 1000
-_FONT = {"family": "Source Sans Pro, sans-serif"}
 
 
 @dataclass(frozen=True)
@@ -170,7 +169,7 @@ def experiment_timeline(
                 ],
                 textposition="inside" if overrun else "none",
                 insidetextanchor="start",
-                textfont={"color": "white", **_FONT},
+                textfont={"color": "white", **FONT},
                 hovertext=[
                     f"<b>{e.label}</b> ({e.status})<br>{what}: {start:%d %b} – {end:%d %b %Y}"
                     for e, start, end, what in bars
@@ -207,36 +206,9 @@ def experiment_timeline(
                 hoverinfo="skip",
             )
         )
-    figure.add_shape(
-        type="line",
-        x0=today.isoformat(),
-        x1=today.isoformat(),
-        xref="x",
-        y0=0,
-        y1=1,
-        yref="paper",
-        line={"color": TODAY_COLOUR, "width": 2, "dash": "dash"},
-        name="today",
-    )
-    figure.add_annotation(
-        x=today.isoformat(),
-        y=1,
-        yref="paper",
-        text=f"Today {today:%d %b}",
-        showarrow=False,
-        yanchor="bottom",
-        font={"color": TODAY_COLOUR, **_FONT},
-    )
+    add_today_line(figure, today)
     if not entries:
-        figure.add_annotation(
-            text="No experiments yet",
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-            showarrow=False,
-            font={"size": 16, **_FONT},
-        )
+        add_empty_note(figure, "No experiments yet")
     figure.update_layout(
         barmode="overlay",
         height=190 + height_per_lane_px * max(len(lanes), 1),
@@ -248,7 +220,7 @@ def experiment_timeline(
             "y": 0,
             "x": 0,
         },
-        font=_FONT,
+        font=FONT,
         plot_bgcolor="white",
         hoverlabel={"align": "left"},
     )
@@ -295,7 +267,7 @@ def _threshold_lines(figure: go.Figure, *, axis: str) -> None:
             showarrow=False,
             yanchor="bottom",
             xanchor=anchor,
-            font={"color": colour, "size": 12, **_FONT},
+            font={"color": colour, "size": 12, **FONT},
         )
 
 
@@ -336,7 +308,7 @@ def burn_bars(entries: Sequence[TimelineEntry]) -> go.Figure:
     figure.update_layout(
         height=130 + 40 * max(len(entries), 1),
         margin={"l": 10, "r": 40, "t": 40, "b": 30},
-        font=_FONT,
+        font=FONT,
         plot_bgcolor="white",
         showlegend=False,
     )
@@ -359,7 +331,7 @@ def burn_gauge(entry: TimelineEntry) -> go.Figure:
             title={
                 "text": f"{entry.state.elapsed_working_days} working days spent of a "
                 f"{entry.state.total_working_days}-day box",
-                "font": {"size": 14, **_FONT},
+                "font": {"size": 14, **FONT},
             },
             gauge={
                 "axis": {"range": [0, top], "ticksuffix": " %"},
@@ -377,5 +349,5 @@ def burn_gauge(entry: TimelineEntry) -> go.Figure:
             },
         )
     )
-    figure.update_layout(height=220, margin={"l": 30, "r": 30, "t": 50, "b": 10}, font=_FONT)
+    figure.update_layout(height=220, margin={"l": 30, "r": 30, "t": 50, "b": 10}, font=FONT)
     return figure
