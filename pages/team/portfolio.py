@@ -1,5 +1,7 @@
 """Portfolio: every project with its phase, owner and delivery date; search, filter, create."""
 
+from textwrap import shorten
+
 import pandas as pd
 import streamlit as st
 
@@ -62,7 +64,7 @@ if projects:
             left, right = st.columns([6, 1], vertical_alignment="center")
             left.warning(
                 f"**{group[0].project_name}**: {len(group)} {what} — "
-                + "; ".join(flag.title[:60] for flag in group),
+                + "; ".join(shorten(flag.title, 70, placeholder=" …") for flag in group),
                 icon=icon,
             )
             if right.button(action, key=f"portfolio_{kind}_{project_id}", width="stretch"):

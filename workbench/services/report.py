@@ -332,7 +332,7 @@ def _ml_fit(engine: Engine, project_id: int) -> tuple[Section, str]:
         KeyValues(
             (
                 ("Verdict", result.verdict.label),
-                ("Why", result.explanation),
+                ("Why", result.explanation.removeprefix(f"{result.verdict.label}: ")),
                 ("Fit", _score(result.fit_score)),
                 ("Impact", _score(result.impact_score)),
                 ("Feasibility", _score(result.feasibility_score)),
