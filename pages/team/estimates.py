@@ -15,6 +15,7 @@ from workbench.domain.estimates import (
     InvalidEstimateInput,
     ab_test_plan,
 )
+from workbench.domain.money import format_usd
 from workbench.errors import InvalidInput, NotFound, StaleEditError
 from workbench.reference_data import load_grid_regions, load_hardware
 from workbench.services import estimates as svc
@@ -111,18 +112,10 @@ def reference_tables():
 hardware, regions = reference_tables()
 
 
-def usd(value: float | None) -> str:
-    """Money for people: $12,345 (or a dash)."""
-    if value is None or not math.isfinite(value):
-        return "—"
-    rounded = round(value)
-    return f"-${-rounded:,.0f}" if rounded < 0 else f"${rounded:,.0f}"
-
-
 def row_format(row: str) -> Callable[[float], str]:
     """How one row of the comparison table is written."""
     if "USD" in row:
-        return usd
+        return format_usd
     patterns = {
         "Break-even precision": "{:.3f}",
         "ROI": "{:.0%}",
@@ -695,8 +688,8 @@ with results_column:
         st.session_state[f"{P}:value_costs"] = split
         if linked:
             linked_caption.caption(
-                f"From the cost estimate: upfront {usd(split.upfront_usd)}, run cost "
-                f"{usd(split.monthly_run_usd)} a month."
+                f"From the cost estimate: upfront {format_usd(split.upfront_usd)}, run cost "
+                f"{format_usd(split.monthly_run_usd)} a month."
             )
         total = summary.total
         net = summary.value["net_value_usd"]
@@ -705,17 +698,17 @@ with results_column:
         row = st.columns(3)
         row[0].metric(
             "Total cost, likely",
-            usd(result.cost.total_usd),
+            format_usd(result.cost.total_usd),
             help="Every input at its likely value; the sum of the lines below.",
         )
         spread_help = (
             f"8 in 10 of the {summary.draws:,} simulated totals fall between P10 and P90 "
             f"(seed {summary.seed})."
         )
-        row[1].metric("P10 (low end)", usd(total.p10), help=spread_help)
-        row[2].metric("P90 (high end)", usd(total.p90), help=spread_help)
+        row[1].metric("P10 (low end)", format_usd(total.p10), help=spread_help)
+        row[2].metric("P90 (high end)", format_usd(total.p90), help=spread_help)
         st.caption(
-            f"Median (P50) {usd(total.p50)} over {summary.draws:,} draws with seed "
+            f"Median (P50) {format_usd(total.p50)} over {summary.draws:,} draws with seed "
             f"{summary.seed}; P50 sits above the likely value when the ranges lean upwards."
         )
 
@@ -723,10 +716,12 @@ with results_column:
         row = st.columns(3)
         row[0].metric(
             "Net value a month",
-            usd(result.value.net_value_usd),
+            format_usd(result.value.net_value_usd),
             help=f"Likely. {svc.VALUE_FORMULA}",
         )
-        row[1].metric("Net value a year", usd(summary.net_value_per_year.likely), help="× 12.")
+        row[1].metric(
+            "Net value a year", format_usd(summary.net_value_per_year.likely), help="× 12."
+        )
         row[2].metric(
             "Payback (months)",
             "never" if summary.payback_months is None else f"{summary.payback_months:.1f}",
@@ -746,13 +741,13 @@ with results_column:
         )
         row[2].metric(
             f"Net benefit, {months}",
-            usd(summary.value["horizon_net_benefit_usd"].likely),
+            format_usd(summary.value["horizon_net_benefit_usd"].likely),
             help="(Net value − run cost) a month × horizon − upfront cost; likely.",
         )
         st.caption(
-            f"Net value a month: P10 {usd(net.p10)} – P90 {usd(net.p90)}. Against acting on no "
-            "one; acting on everyone would be worth "
-            f"{usd(result.value.act_on_everyone_net_value_usd)} a month."
+            f"Net value a month: P10 {format_usd(net.p10)} – P90 {format_usd(net.p90)}. "
+            "Against acting on no one; acting on everyone would be worth "
+            f"{format_usd(result.value.act_on_everyone_net_value_usd)} a month."
         )
 
         st.markdown("**One training run**")

@@ -20,6 +20,7 @@ from workbench.domain.estimates import (
     SimulationResult,
     TornadoBar,
 )
+from workbench.domain.money import format_usd
 
 __all__ = [
     "HIGH_TRACE",
@@ -41,11 +42,6 @@ LOW_TRACE = "Input at its low"
 HIGH_TRACE = "Input at its high"
 PERCENTILE_LINES = ("P10", "P50", "P90")
 _MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
-
-
-def _usd(value: float) -> str:
-    rounded = round(value)
-    return f"-${-rounded:,.0f}" if rounded < 0 else f"${rounded:,.0f}"
 
 
 def _layout(figure: go.Figure, title: str, subtitle: str = "", **extra) -> go.Figure:
@@ -97,8 +93,8 @@ def cost_breakdown(
     likely = [cost.lines_usd[line] for line in lines]
     ranges = [simulation.lines[line] if simulation else None for line in lines]
     hover = [
-        f"{name}: {_usd(value)}"
-        + (f"<br>P10 {_usd(r.p10)} – P90 {_usd(r.p90)}" if r is not None else "")
+        f"{name}: {format_usd(value)}"
+        + (f"<br>P10 {format_usd(r.p10)} – P90 {format_usd(r.p90)}" if r is not None else "")
         for name, value, r in zip(names, likely, ranges, strict=True)
     ]
     figure = go.Figure(
@@ -117,7 +113,7 @@ def cost_breakdown(
         autorange="reversed",
         tickvals=names,
         ticktext=[
-            f"{name}  <b>{_usd(value)}</b>" for name, value in zip(names, likely, strict=True)
+            f"{name}  <b>{format_usd(value)}</b>" for name, value in zip(names, likely, strict=True)
         ],
     )
     figure.update_xaxes(tickprefix="$", tickformat=",.0f", gridcolor="#eceff1", zeroline=True)
@@ -126,7 +122,7 @@ def cost_breakdown(
     return _layout(
         figure,
         f"Cost by line{over}",
-        f"Likely values, {_usd(cost.total_usd)} in total{whiskers}",
+        f"Likely values, {format_usd(cost.total_usd)} in total{whiskers}",
         showlegend=False,
         height=60 + 40 * len(lines) + 70,
     )
@@ -158,7 +154,7 @@ def tornado(bars: Sequence[TornadoBar], *, output_label: str = "Total cost") -> 
                 cliponaxis=False,
                 hovertext=[
                     f"{bar.label} = {getattr(bar, value):g}: {output_label} "
-                    f"{_usd(getattr(bar, at))} (swing {_usd(bar.swing)})"
+                    f"{format_usd(getattr(bar, at))} (swing {format_usd(bar.swing)})"
                     for bar in bars
                 ],
                 hoverinfo="text",
@@ -170,7 +166,7 @@ def tornado(bars: Sequence[TornadoBar], *, output_label: str = "Total cost") -> 
     return _layout(
         figure,
         f"What moves {output_label.lower()} most",
-        f"From the likely {_usd(likely)}: each ranged input at its low and at its high",
+        f"From the likely {format_usd(likely)}: each ranged input at its low and at its high",
         barmode="overlay",
         height=max(300, 150 + 34 * len(bars)),
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
@@ -196,7 +192,7 @@ def total_distribution(
             x=value,
             line_dash="dash",
             line_color=LIKELY_COLOUR,
-            annotation_text=f"{label} {_usd(value)}",
+            annotation_text=f"{label} {format_usd(value)}",
             annotation_position="top",
         )
     figure.update_xaxes(title="Total cost (USD)", tickprefix="$", tickformat=",.0f")
@@ -232,8 +228,8 @@ def scenario_comparison(
                 marker_color=colour,
                 error_y=_whiskers(centres, [results[name] for name in names]),
                 hovertext=[
-                    f"{name} — {label}: P50 {_usd(results[name].p50)}<br>"
-                    f"P10 {_usd(results[name].p10)} – P90 {_usd(results[name].p90)}"
+                    f"{name} — {label}: P50 {format_usd(results[name].p50)}<br>"
+                    f"P10 {format_usd(results[name].p10)} – P90 {format_usd(results[name].p90)}"
                     for name in names
                 ],
                 hoverinfo="text",

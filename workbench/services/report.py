@@ -12,6 +12,7 @@ from workbench.charts.demos import demo_timeline
 from workbench.charts.estimates import cost_breakdown, tornado
 from workbench.charts.experiments import experiment_timeline
 from workbench.domain.lifecycle import Phase
+from workbench.domain.money import format_usd
 from workbench.models import NoteKind
 from workbench.question_bank import load_question_bank
 from workbench.reporting.document import (
@@ -78,15 +79,8 @@ def _charter(detail: ProjectDetail) -> Section:
     )
 
 
-def _usd(value: float | None) -> str:
-    if value is None:
-        return "—"
-    sign = "-" if round(value) < 0 else ""  # no "$-0" for a saving that rounds to nothing
-    return f"{sign}${abs(value):,.0f}"
-
-
 def _range(result) -> str:
-    return f"{_usd(result.p10)} – {_usd(result.p90)} (P50 {_usd(result.p50)})"
+    return f"{format_usd(result.p10)} – {format_usd(result.p90)} (P50 {format_usd(result.p50)})"
 
 
 def _estimates(engine: Engine, project_id: int) -> tuple[Section, str]:
@@ -104,7 +98,7 @@ def _estimates(engine: Engine, project_id: int) -> tuple[Section, str]:
             f"{scenario.name} (saved {scenario.updated_at:%Y-%m-%d} by "
             f"{scenario.created_by}; seed {scenario.seed}, {summary.draws:,} draws)",
         ),
-        (f"Total cost over {horizon}, likely", _usd(result.cost.total_usd)),
+        (f"Total cost over {horizon}, likely", format_usd(result.cost.total_usd)),
         (f"Total cost over {horizon}, P10 – P90", _range(summary.total)),
         ("Net value per year, P10 – P90", _range(summary.net_value_per_year)),
         ("Break-even precision", f"{summary.break_even_precision:.3f}"),
@@ -132,9 +126,9 @@ def _estimates(engine: Engine, project_id: int) -> tuple[Section, str]:
         [
             (
                 estimate_service.LINE_LABELS[line],
-                _usd(result.cost.lines_usd[line]),
-                _usd(summary.lines[line].p10),
-                _usd(summary.lines[line].p90),
+                format_usd(result.cost.lines_usd[line]),
+                format_usd(summary.lines[line].p10),
+                format_usd(summary.lines[line].p90),
             )
             for line in result.cost.lines_usd
         ],
