@@ -665,3 +665,25 @@ def test_promote_with_bad_experiment_input_changes_nothing(engine):
     assert "research_days" in error.value.errors
     assert list_parking_lot(engine, project.id)[0].status == lot.ParkingLotStatus.PARKED
     assert svc.list_experiments(engine, project.id, MON) == []
+
+
+def test_go_no_go_is_all_or_nothing(engine, monkeypatch):
+    """If the gate ticks fail, neither the decision nor the selection nor the phase is stored."""
+    project = make_project(engine, phase=Phase.EXPERIMENTATION)
+    forest = add(engine, project, "Isolation forest")
+    monkeypatch.setattr(svc, "GO_GATE_ITEMS", ("go_no_go", "no_such_gate_item"))
+    with pytest.raises(InvalidInput):
+        svc.record_go_no_go(
+            engine,
+            project_id=project.id,
+            expected_project_version=project.version,
+            go=True,
+            selected_experiment_id=forest.id,
+            reasons="Forest is good enough",
+            actor="Ann",
+        )
+    assert svc.list_go_no_go(engine, project.id) == []
+    assert view(engine, project, forest.id, MON).experiment.decision is None
+    detail = project_service.get_project(engine, project.id)
+    assert detail.project.phase == Phase.EXPERIMENTATION
+    assert "go_no_go" not in detail.done_gate_items[Phase.EXPERIMENTATION]

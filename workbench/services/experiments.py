@@ -59,7 +59,7 @@ from workbench.models import (
     TimeLog,
     utc_now,
 )
-from workbench.services.projects import check_actor, move_phase, set_gate_items
+from workbench.services.projects import apply_phase_move, check_actor, tick_gate_items
 
 __all__ = [
     "CRITERION_HELP",
@@ -1295,9 +1295,9 @@ def record_go_no_go(
     Experimentation or later back to Scoping & research (the reasons become the note), where
     the team rethinks the approaches; the experiments stay as they are.
 
-    The decision and the matrix (scores, weights, ranking) are stored and logged first; the
-    phase move follows. Raises InvalidInput (nothing stored) or StaleEditError when the
-    project changed since `expected_project_version`.
+    The decision, the matrix (scores, weights, ranking), the gate ticks and the phase move are
+    written in one transaction: all of them or none. Raises InvalidInput (nothing stored) or
+    StaleEditError when the project changed since `expected_project_version`.
     """
     actor = check_actor(actor)
     reasons = (reasons or "").strip()
@@ -1411,102 +1411,73 @@ def record_go_no_go(
                 "weights": record.weights,
             },
         )
+        phase_before = Phase(project.phase)
+        tick_gate_items(
+            session,
+            project_id=project_id,
+            phase=Phase.EXPERIMENTATION,
+            check=GO_GATE_ITEMS if go else ("go_no_go",),
+            actor=actor,
+        )
+        target, note, unmoved = _phase_after_go_no_go(
+            go=go,
+            phase_before=phase_before,
+            approach=selected.approach if selected else "",
+            reasons=reasons,
+        )
+        if target is not None:
+            # The same transaction: the decision, its gate ticks and the phase move land together.
+            apply_phase_move(session, project, target=target, actor=actor, note=note)
         try:
             session.commit()
         except StaleDataError as error:
             session.rollback()
             raise InvalidInput(
-                {"selected_experiment_id": "The experiment changed at the same moment; retry."}
+                {
+                    "selected_experiment_id": "The project or an experiment changed at the same "
+                    "moment; nothing was recorded. Reload and decide again."
+                }
             ) from error
         session.refresh(record)
         decision = GoNoGoPublic.model_validate(record)
-        phase_before = Phase(project.phase)
-        version = project.version
-        approach = selected.approach if selected else ""
-
-    set_gate_items(
-        engine,
-        project_id=project_id,
-        phase=Phase.EXPERIMENTATION,
-        check=GO_GATE_ITEMS if go else ("go_no_go",),
-        actor=actor,
-    )
-    return _move_after_go_no_go(
-        engine,
-        project_id=project_id,
-        version=version,
-        decision=decision,
-        phase_before=phase_before,
-        approach=approach,
-        actor=actor,
-    )
-
-
-def _move_after_go_no_go(
-    engine: Engine,
-    *,
-    project_id: int,
-    version: int,
-    decision: GoNoGoPublic,
-    phase_before: Phase,
-    approach: str,
-    actor: str,
-) -> GoNoGoOutcome:
-    """Move the phase after a recorded Go/No-Go and say what happened."""
-    if decision.go:
-        if phase_before is not Phase.EXPERIMENTATION:
-            where = (
-                "already past" if phase_before.index > Phase.EXPERIMENTATION.index else "not yet in"
-            )
-            return GoNoGoOutcome(
-                decision=decision,
-                phase_before=phase_before,
-                phase_after=phase_before,
-                moved=False,
-                message=f"Go recorded. The project is {where} Experimentation "
-                f"(it is in {phase_before.label}), so its phase was not moved: phases move one "
-                "at a time, each with its own gate, on the Charter page.",
-            )
-        target, note = (
-            Phase.DEVELOPMENT,
-            f"Go: {approach!r} is the MVP approach. {decision.reasons}",
-        )
-    else:
-        if phase_before.index < Phase.EXPERIMENTATION.index:
-            return GoNoGoOutcome(
-                decision=decision,
-                phase_before=phase_before,
-                phase_after=phase_before,
-                moved=False,
-                message=f"No-Go recorded. The project stays in {phase_before.label}.",
-            )
-        target, note = Phase.SCOPING, f"No-Go: {decision.reasons}"
-    try:
-        move_phase(
-            engine,
-            project_id=project_id,
-            expected_version=version,
-            target=target,
-            actor=actor,
-            note=note,
-        )
-    except (InvalidInput, StaleEditError) as error:
+    verb = "Go" if go else "No-Go"
+    if target is None:
         return GoNoGoOutcome(
             decision=decision,
             phase_before=phase_before,
             phase_after=phase_before,
             moved=False,
-            message=f"{'Go' if decision.go else 'No-Go'} recorded, but the phase was not moved: "
-            f"{error}",
+            message=unmoved,
         )
     return GoNoGoOutcome(
         decision=decision,
         phase_before=phase_before,
         phase_after=target,
         moved=True,
-        message=f"{'Go' if decision.go else 'No-Go'} recorded; the project moved from "
-        f"{phase_before.label} to {target.label}.",
+        message=f"{verb} recorded; the project moved from {phase_before.label} to {target.label}.",
     )
+
+
+def _phase_after_go_no_go(
+    *, go: bool, phase_before: Phase, approach: str, reasons: str
+) -> tuple[Phase | None, str, str]:
+    """Where a Go/No-Go sends the project: (target, note), or (None, '', why it stays)."""
+    if go:
+        if phase_before is not Phase.EXPERIMENTATION:
+            where = (
+                "already past" if phase_before.index > Phase.EXPERIMENTATION.index else "not yet in"
+            )
+            return (
+                None,
+                "",
+                f"Go recorded. The project is {where} Experimentation "
+                f"(it is in {phase_before.label}), so its phase was not moved: phases move one "
+                "at a time, each with its own gate, on the Charter page.",
+            )
+        return Phase.DEVELOPMENT, f"Go: {approach!r} is the MVP approach. {reasons}", ""
+    if phase_before.index < Phase.EXPERIMENTATION.index:
+        return None, "", f"No-Go recorded. The project stays in {phase_before.label}."
+    return Phase.SCOPING, f"No-Go: {reasons}", ""
 
 
 def list_go_no_go(engine: Engine, project_id: int) -> list[GoNoGoPublic]:

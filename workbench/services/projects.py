@@ -382,6 +382,54 @@ def _commit_versioned(session, project, fields, criteria, stakeholders):
         _refuse_stale(session, fresh, fields, criteria, stakeholders)
 
 
+def tick_gate_items(
+    session: Session,
+    *,
+    project_id: int,
+    phase: Phase,
+    check: Iterable[str] = (),
+    uncheck: Iterable[str] = (),
+    actor: str,
+    gates: Mapping[Phase, PhaseGate] | None = None,
+) -> frozenset[str]:
+    """Tick and untick gate items in the caller's transaction (nothing is committed here).
+
+    Only the items named change, so two people ticking different items both keep their ticks.
+    Returns the ticked keys of that phase afterwards. Raises InvalidInput for an unknown item.
+    """
+    gate = (gates or default_gates())[Phase(phase)]
+    known = {item.key: item.text for item in gate.items}
+    check, uncheck = set(check), set(uncheck)
+    unknown = sorted((check | uncheck) - known.keys())
+    if unknown:
+        raise InvalidInput({"gate": f"Unknown checklist item(s): {', '.join(unknown)}."})
+    existing = {
+        c.item_key: c
+        for c in crud.list_gate_checks(session, project_id=project_id)
+        if Phase(c.phase) == Phase(phase)
+    }
+    ticked = [key for key in check if key not in existing]
+    unticked = [key for key in uncheck if key in existing]
+    for key in ticked:
+        session.add(
+            GateCheck(project_id=project_id, phase=Phase(phase), item_key=key, checked_by=actor)
+        )
+    for key in unticked:
+        session.delete(existing[key])
+    if ticked or unticked:
+        parts = [f"ticked {known[key]!r}" for key in ticked]
+        parts += [f"unticked {known[key]!r}" for key in unticked]
+        crud.record_activity(
+            session,
+            project_id=project_id,
+            actor=actor,
+            action="gate checklist",
+            summary=f"{Phase(phase).label}: " + "; ".join(parts) + ".",
+            changes={"ticked": sorted(ticked), "unticked": sorted(unticked)},
+        )
+    return frozenset((existing.keys() - set(unticked)) | set(ticked))
+
+
 def set_gate_items(
     engine: Engine,
     *,
@@ -397,41 +445,88 @@ def set_gate_items(
     Returns the ticked keys of that phase afterwards.
     """
     actor = check_actor(actor)
-    gate = (gates or default_gates())[Phase(phase)]
-    known = {item.key: item.text for item in gate.items}
-    check, uncheck = set(check), set(uncheck)
-    unknown = sorted((check | uncheck) - known.keys())
-    if unknown:
-        raise InvalidInput({"gate": f"Unknown checklist item(s): {', '.join(unknown)}."})
     with Session(engine) as session:
         if session.get(Project, project_id) is None:
             raise NotFound(f"There is no project with id {project_id}.")
-        existing = {
-            c.item_key: c
-            for c in crud.list_gate_checks(session, project_id=project_id)
-            if Phase(c.phase) == Phase(phase)
-        }
-        ticked = [key for key in check if key not in existing]
-        unticked = [key for key in uncheck if key in existing]
-        for key in ticked:
-            session.add(
-                GateCheck(project_id=project_id, phase=Phase(phase), item_key=key, checked_by=actor)
+        done = tick_gate_items(
+            session,
+            project_id=project_id,
+            phase=phase,
+            check=check,
+            uncheck=uncheck,
+            actor=actor,
+            gates=gates,
+        )
+        try:
+            session.commit()
+        except IntegrityError:
+            # Someone ticked the same item at the same moment: their tick stands, so does ours.
+            session.rollback()
+            return frozenset(
+                c.item_key
+                for c in crud.list_gate_checks(session, project_id=project_id)
+                if Phase(c.phase) == Phase(phase)
             )
-        for key in unticked:
-            session.delete(existing[key])
-        if ticked or unticked:
-            parts = [f"ticked {known[key]!r}" for key in ticked]
-            parts += [f"unticked {known[key]!r}" for key in unticked]
-            crud.record_activity(
-                session,
-                project_id=project_id,
-                actor=actor,
-                action="gate checklist",
-                summary=f"{Phase(phase).label}: " + "; ".join(parts) + ".",
-                changes={"ticked": sorted(ticked), "unticked": sorted(unticked)},
-            )
-        session.commit()
-        return frozenset((existing.keys() - set(unticked)) | set(ticked))
+        return done
+
+
+def apply_phase_move(
+    session: Session,
+    project: Project,
+    *,
+    target: Phase,
+    actor: str,
+    note: str = "",
+    gates: Mapping[Phase, PhaseGate] | None = None,
+) -> PhaseTransition:
+    """Move `project` to `target` in the caller's transaction, recording what was still open.
+
+    Nothing is committed here; the project row's version column refuses a stale write at commit.
+    Raises InvalidInput for a move the lifecycle rules refuse.
+    """
+    gates = gates or default_gates()
+    note = (note or "").strip()
+    current = Phase(project.phase)
+    done = {
+        c.item_key
+        for c in crud.list_gate_checks(session, project_id=project.id)
+        if Phase(c.phase) == current
+    }
+    try:
+        move = plan_phase_move(
+            current=current, target=Phase(target), gates=gates, done_keys=done, note=note
+        )
+    except InvalidPhaseMove as error:
+        raise InvalidInput({"phase": str(error)}) from error
+    transition = PhaseTransition(
+        project_id=project.id,
+        from_phase=move.from_phase,
+        to_phase=move.to_phase,
+        actor=actor,
+        open_items=[item.text for item in move.open_items],
+        note=note,
+    )
+    session.add(transition)
+    project.phase = move.to_phase
+    project.updated_at = utc_now()
+    session.add(project)
+    still_open = (
+        f" Still open: {'; '.join(item.text for item in move.open_items)}."
+        if move.open_items
+        else ""
+    )
+    crud.record_activity(
+        session,
+        project_id=project.id,
+        actor=actor,
+        action="phase moved",
+        summary=(
+            f"Moved from {move.from_phase.label} to {move.to_phase.label}."
+            f"{still_open}{' Note: ' + note if note else ''}"
+        ),
+        changes={"phase": [move.from_phase.value, move.to_phase.value]},
+    )
+    return transition
 
 
 def move_phase(
@@ -450,53 +545,14 @@ def move_phase(
     changed since `expected_version`.
     """
     actor = check_actor(actor)
-    gates = gates or default_gates()
-    note = (note or "").strip()
     with Session(engine) as session:
         project = session.get(Project, project_id)
         if project is None:
             raise NotFound(f"There is no project with id {project_id}.")
         if project.version != expected_version:
             _refuse_stale(session, project, {"phase": Phase(target)}, None, None)
-        current = Phase(project.phase)
-        done = {
-            c.item_key
-            for c in crud.list_gate_checks(session, project_id=project_id)
-            if Phase(c.phase) == current
-        }
-        try:
-            move = plan_phase_move(
-                current=current, target=Phase(target), gates=gates, done_keys=done, note=note
-            )
-        except InvalidPhaseMove as error:
-            raise InvalidInput({"phase": str(error)}) from error
-        transition = PhaseTransition(
-            project_id=project_id,
-            from_phase=move.from_phase,
-            to_phase=move.to_phase,
-            actor=actor,
-            open_items=[item.text for item in move.open_items],
-            note=note,
-        )
-        session.add(transition)
-        project.phase = move.to_phase
-        project.updated_at = utc_now()
-        session.add(project)
-        still_open = (
-            f" Still open: {'; '.join(item.text for item in move.open_items)}."
-            if move.open_items
-            else ""
-        )
-        crud.record_activity(
-            session,
-            project_id=project_id,
-            actor=actor,
-            action="phase moved",
-            summary=(
-                f"Moved from {move.from_phase.label} to {move.to_phase.label}."
-                f"{still_open}{' Note: ' + note if note else ''}"
-            ),
-            changes={"phase": [move.from_phase.value, move.to_phase.value]},
+        transition = apply_phase_move(
+            session, project, target=target, actor=actor, note=note, gates=gates
         )
         _commit_versioned(session, project, {"phase": Phase(target)}, None, None)
         session.refresh(transition)
