@@ -55,6 +55,8 @@ def _message(error: Mapping[str, Any]) -> str:
         return f"Choose one of: {context.get('expected')}."
     if kind == "missing":
         return "Required: this cannot be empty."
+    if kind == "value_error" and context.get("error"):
+        return str(context["error"])  # our own validators' messages, without pydantic's prefix
     return str(error.get("msg", "Invalid value."))
 
 

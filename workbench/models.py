@@ -63,6 +63,13 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
+def _strip_refusing_none(value: Any) -> Any:
+    # In an update, a text field that is sent must hold text: None would empty a NOT NULL column.
+    if value is None:
+        raise ValueError("Required: give a text (it may be empty), not nothing.")
+    return _strip(value)
+
+
 # --- Project ------------------------------------------------------------------------------
 
 
@@ -133,7 +140,7 @@ class ProjectUpdate(SQLModel):
         "sponsor",
         "owner",
         mode="before",
-    )(_strip)
+    )(_strip_refusing_none)
 
 
 class ProjectPublic(ProjectBase):

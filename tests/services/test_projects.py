@@ -263,3 +263,19 @@ def test_seed_never_touches_a_database_with_projects(engine):
     make(engine)
     assert seed_demo_data(engine, today=TODAY) == 0
     assert [p.name for p in svc.list_projects(engine)] == ["Churn model"]
+
+
+@pytest.mark.parametrize("field", ["name", "problem", "owner"])
+def test_update_with_none_for_a_text_field_is_refused_cleanly(engine, field):
+    project = make(engine)
+    with pytest.raises(InvalidInput) as error:
+        svc.update_project(
+            engine,
+            project_id=project.id,
+            expected_version=1,
+            data={"name": "Churn model", field: None},
+            actor="Ann",
+            today=TODAY,
+        )
+    assert field in error.value.errors
+    assert svc.get_project(engine, project.id).project.version == 1

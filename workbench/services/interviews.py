@@ -1083,34 +1083,29 @@ def _append_to_charter(
 ) -> DerivedRecord:
     project = project_service.get_project(engine, project_id).project
     current = getattr(project, field_name)
-    updated = project_service.update_project(
+    _, entry = project_service.update_project_noting_source(
         engine,
         project_id=project_id,
         expected_version=project.version if expected_version is None else expected_version,
         data={field_name: f"{current}\n\n{addition}" if current else addition},
         actor=actor,
         today=today,
-    )
-    with Session(engine) as session:
-        entry = crud.record_activity(
-            session,
-            project_id=project_id,
-            actor=actor,
-            action=CHARTER_ACTION,
-            summary=f"Added to the charter ({CHARTER_FIELDS[field_name]}) from {source_label}.",
-            changes={
+        source={
+            "action": CHARTER_ACTION,
+            "summary": f"Added to the charter ({CHARTER_FIELDS[field_name]}) from {source_label}.",
+            "changes": {
                 "answer_id": answer_id,
                 "interview_id": interview_id,
                 "field": field_name,
-                "project_version": updated.version,
             },
-        )
-        session.commit()
-        session.refresh(entry)
-        return DerivedRecord(
-            ConversionTarget.CHARTER,
-            entry.id,
-            f"Charter: {CHARTER_FIELDS[field_name]}",
-            entry.at,
-            actor,
-        )
+        },
+    )
+    if entry is None:  # the text was there already: nothing changed, nothing to link
+        raise InvalidInput({"text": "The charter already says exactly this; nothing added."})
+    return DerivedRecord(
+        ConversionTarget.CHARTER,
+        entry.id,
+        f"Charter: {CHARTER_FIELDS[field_name]}",
+        entry.at,
+        actor,
+    )

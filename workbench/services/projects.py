@@ -286,6 +286,36 @@ def update_project(
     Refuses (StaleEditError, nothing written) when the project moved on since that version;
     raises InvalidInput (nothing written) on bad input. Logs every changed field.
     """
+    project, _ = update_project_noting_source(
+        engine,
+        project_id=project_id,
+        expected_version=expected_version,
+        data=data,
+        actor=actor,
+        today=today,
+        criteria=criteria,
+        stakeholders=stakeholders,
+    )
+    return project
+
+
+def update_project_noting_source(
+    engine: Engine,
+    *,
+    project_id: int,
+    expected_version: int,
+    data: Mapping[str, Any],
+    actor: str,
+    today: date,
+    criteria: Sequence[Mapping[str, Any]] | None = None,
+    stakeholders: Sequence[Mapping[str, Any]] | None = None,
+    source: Mapping[str, Any] | None = None,
+) -> tuple[ProjectPublic, ActivityPublic | None]:
+    """`update_project`, plus (when `source` gives action, summary and changes) one more log
+    entry saying where the new text came from — in the same transaction as the edit.
+
+    Returns the project and that source entry (None when nothing changed or no source).
+    """
     actor = check_actor(actor)
     with Session(engine) as session:
         project = session.get(Project, project_id)
@@ -328,7 +358,7 @@ def update_project(
                     session, project_id=project_id, stakeholders=valid_stakeholders
                 )
         if not changes:
-            return ProjectPublic.model_validate(project)
+            return ProjectPublic.model_validate(project), None
         project.sqlmodel_update(fields)
         project.updated_at = utc_now()
         session.add(project)
@@ -340,9 +370,19 @@ def update_project(
             summary="Changed " + ", ".join(field.replace("_", " ") for field in changes) + ".",
             changes=changes,
         )
+        noted = (
+            crud.record_activity(session, project_id=project_id, actor=actor, **source)
+            if source
+            else None
+        )
         _commit_versioned(session, project, fields, valid_criteria, valid_stakeholders)
         session.refresh(project)
-        return ProjectPublic.model_validate(project)
+        if noted is not None:
+            session.refresh(noted)
+        return (
+            ProjectPublic.model_validate(project),
+            ActivityPublic.model_validate(noted) if noted is not None else None,
+        )
 
 
 def _refuse_stale(session, project, fields, criteria, stakeholders):
