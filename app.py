@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from workbench.ui.common import render_sidebar
+from workbench.ui.common import render_sidebar, run_page
 
 st.set_page_config(page_title="Scoping Workbench", page_icon=":material/explore:", layout="wide")
 
@@ -31,11 +31,13 @@ PAGES = {
 
 if st.query_params.get("interview"):
     # An expert's private link: only their form — no sidebar, no navigation, no project picker.
-    st.navigation(
-        [st.Page("pages/expert/interview_form.py", title="Interview", default=True)],
-        position="hidden",
-    ).run()
+    run_page(
+        st.navigation(
+            [st.Page("pages/expert/interview_form.py", title="Interview", default=True)],
+            position="hidden",
+        )
+    )
 else:
     navigation = st.navigation(PAGES)
     render_sidebar()
-    navigation.run()
+    run_page(navigation)

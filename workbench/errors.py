@@ -6,6 +6,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+# Raised by the database when two saves of the same record cross at the very moment of writing;
+# the transaction is rolled back, so nothing is stored, and the user only needs to retry.
+CONCURRENT_WRITE_ERRORS = (StaleDataError, IntegrityError)
+CONCURRENT_WRITE_MESSAGE = (
+    "Not saved: someone else saved a change to the same record at the same moment. "
+    "Nothing of yours was stored; reload the page to see their change, then try again."
+)
 
 
 class InvalidInput(ValueError):

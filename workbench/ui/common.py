@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -11,10 +12,16 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from workbench import db
-from workbench.errors import NotFound, StaleEditError
+from workbench.errors import (
+    CONCURRENT_WRITE_ERRORS,
+    CONCURRENT_WRITE_MESSAGE,
+    NotFound,
+    StaleEditError,
+)
 from workbench.services import projects as project_service
 from workbench.services.projects import ProjectDetail
 
+log = logging.getLogger(__name__)
 PROJECT_PARAM = "project"
 PROJECT_KEY = "selected_project_id"
 ACTOR_KEY = "actor_name"
@@ -99,6 +106,18 @@ def open_project(project_id: int, page: str) -> None:
     """Select `project_id` and go to `page`, keeping the project in the URL."""
     select_project(project_id)
     st.switch_page(page, query_params={PROJECT_PARAM: str(project_id)})
+
+
+def run_page(page) -> None:
+    """Run the chosen page; a save that crossed another at the moment of writing (rolled back,
+    nothing stored) gets a plain message instead of a traceback."""
+    try:
+        page.run()
+    except CONCURRENT_WRITE_ERRORS:
+        log.warning(
+            "concurrent write refused on page %s", getattr(page, "title", "?"), exc_info=True
+        )
+        st.error(CONCURRENT_WRITE_MESSAGE, icon=":material/sync_problem:")
 
 
 def render_sidebar() -> None:
