@@ -41,9 +41,10 @@ class StaleEditError(RuntimeError):
         self.current = current
         self.conflicts = dict(conflicts)
         self.saved_by = saved_by
+        latest = f" (the project's latest change was by {saved_by})" if saved_by else ""
         super().__init__(
-            f"Not saved: {saved_by or 'someone'} changed this record after you opened it "
-            f"(it is now at version {getattr(current, 'version', '?')}). "
+            "Not saved: this record was changed after you opened it"
+            f"{latest}; it is now at version {getattr(current, 'version', '?')}. "
             "Your edits are still in the form; review the newer values and save again."
         )
 

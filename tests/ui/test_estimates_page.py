@@ -254,7 +254,11 @@ def test_updating_a_loaded_scenario_and_a_stale_update(page, app_db):
     by_label(at.number_input, "Price per GPU-hour (USD)").set_value(4.0).run()
     button(at, "Update “Base case”").click().run()
 
-    assert any("Not saved: Bo changed this record" in e.value for e in at.error)
+    assert any(
+        "Not saved: this record was changed after you opened it" in e.value
+        and "latest change was by Bo" in e.value
+        for e in at.error
+    )
     [scenario], _ = stored(app_db, project.id)
     assert (scenario.version, scenario.cost_inputs["price_per_gpu_hour_usd"]) == (3, 3.0)
     assert by_label(at.number_input, "Price per GPU-hour (USD)").value == 4.0  # not lost
