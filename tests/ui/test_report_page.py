@@ -23,7 +23,7 @@ def test_report_page_previews_sections_and_offers_three_downloads(open_app, app_
     headers = [h.value for h in at.header]
     assert headers[:3] == ["Summary", "Charter", "Should we use ML?"]
     assert "Risks" in headers and "Decision log" in headers
-    risk_tables = [d.value for d in at.dataframe if "Risk" in d.value.columns]
+    risk_tables = [t.value for t in at.table if "Risk" in t.value.columns]
     assert list(risk_tables[0]["Risk"]) == ["Labels arrive late"]
     labels = sorted(b.label for b in at.get("download_button"))
     assert labels == ["Download HTML", "Download Markdown", "Download Word"]

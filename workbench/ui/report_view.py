@@ -25,16 +25,16 @@ def _section(section: Section, level: int, key_prefix: str) -> None:
             for item in block.items:
                 st.text(f"• {item}")
         elif isinstance(block, KeyValues):
-            st.dataframe(
+            # A static table wraps long text, as the printed report does.
+            st.table(
                 pd.DataFrame(block.pairs, columns=["", "value"]),
                 hide_index=True,
-                width="stretch",
+                hide_header=True,
             )
         elif isinstance(block, Table):
-            st.dataframe(
+            st.table(
                 pd.DataFrame(list(block.rows), columns=list(block.headers)),
                 hide_index=True,
-                width="stretch",
             )
         elif isinstance(block, Chart):
             st.plotly_chart(block.figure, key=f"{key_prefix}-{section.title}-{index}")
