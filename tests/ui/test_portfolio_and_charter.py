@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from workbench.db import make_engine
 from workbench.services import projects as svc
 
@@ -179,3 +181,36 @@ def test_project_created_elsewhere_opens_at_once(open_app, app_db):
     second = seed(app_db, "Created from the command line")
     at = open_app("pages/team/charter.py", project=second.id)  # a shared link, new session
     assert at.title[0].value == "Created from the command line"
+
+
+@pytest.mark.postgres
+def test_the_app_runs_the_same_on_postgresql(postgres_url, monkeypatch):
+    """Team mode: WORKBENCH_DATABASE_URL=postgresql+psycopg://… — create and edit through pages."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.ui.conftest import APP, TIMEOUT
+    from workbench.config import DATABASE_URL_VARIABLE
+
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, postgres_url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.session_state["actor_name"] = "Ann"
+        at.run()
+        by_label(at.text_input, "Name *").input("Team project")
+        at.button[0].click()
+        at.run()
+        assert at.title[0].value == "Team project"
+        by_label(at.text_input, "Sponsor").input("CFO")
+        next(b for b in at.button if b.label == "Save charter").click()
+        at.run()
+        assert not at.exception
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+    engine = make_engine(postgres_url)
+    [project] = svc.list_projects(engine)
+    assert (project.name, project.sponsor, project.version) == ("Team project", "CFO", 2)
+    engine.dispose()

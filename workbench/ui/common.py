@@ -27,7 +27,7 @@ PROJECT_KEY = "selected_project_id"
 ACTOR_KEY = "actor_name"
 
 
-@st.cache_resource
+@st.cache_resource(on_release=lambda released: released.dispose())
 def engine() -> Engine:
     """The process-wide engine; the schema is brought up to date once, on first use."""
     db.migrate()
