@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import quote, unquote
 
 import pandas as pd
 import streamlit as st
@@ -25,6 +27,8 @@ log = logging.getLogger(__name__)
 PROJECT_PARAM = "project"
 PROJECT_KEY = "selected_project_id"
 ACTOR_KEY = "actor_name"
+ACTOR_COOKIE = "workbench_actor"
+ACTOR_COOKIE_SECONDS = 365 * 24 * 3600
 
 
 @st.cache_resource(on_release=lambda released: released.dispose())
@@ -120,6 +124,29 @@ def run_page(page) -> None:
         st.error(CONCURRENT_WRITE_MESSAGE, icon=":material/sync_problem:")
 
 
+def _recall_name() -> None:
+    """A new session (a refresh, a new tab) starts with the name this browser last used."""
+    if ACTOR_KEY not in st.session_state:
+        remembered = unquote(st.context.cookies.get(ACTOR_COOKIE, "") or "").strip()
+        st.session_state[ACTOR_KEY] = remembered[:200]
+        st.session_state[ACTOR_COOKIE] = remembered
+
+
+def _remember_name() -> None:
+    """Keep the typed name in a cookie of this browser, written only when it changed."""
+    name = str(st.session_state.get(ACTOR_KEY, "")).strip()
+    if name == st.session_state.get(ACTOR_COOKIE):
+        return
+    st.session_state[ACTOR_COOKIE] = name
+    st.html(
+        "<script>document.cookie = "
+        f"{json.dumps(f'{ACTOR_COOKIE}={quote(name)}; path=/; max-age={ACTOR_COOKIE_SECONDS}')}"
+        " + '; SameSite=Lax';</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
 def render_sidebar() -> None:
     """Who am I, and which project: shown on every page."""
     with st.sidebar:
@@ -131,6 +158,7 @@ def render_sidebar() -> None:
         else:
             if auth_configured():
                 st.button("Log in", on_click=st.login, icon=":material/login:")
+            _recall_name()
             st.text_input(
                 "Your name",
                 key=ACTOR_KEY,
@@ -140,6 +168,7 @@ def render_sidebar() -> None:
             )
             if not actor():
                 st.caption(":orange[Enter your name to make changes.]")
+            _remember_name()
         current = selected_project_id()  # first: it refreshes the names if they are stale
         names = project_names()
         ids = list(names)
