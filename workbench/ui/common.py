@@ -125,11 +125,13 @@ def run_page(page) -> None:
 
 
 def _recall_name() -> None:
-    """A new session (a refresh, a new tab) starts with the name this browser last used."""
-    if ACTOR_KEY not in st.session_state:
+    """Fill the name box: on a session's first run from this browser's cookie, and again after a
+    page switch, which drops widget state (the last known name is kept outside the widget)."""
+    if ACTOR_COOKIE not in st.session_state:
         remembered = unquote(st.context.cookies.get(ACTOR_COOKIE, "") or "").strip()
-        st.session_state[ACTOR_KEY] = remembered[:200]
-        st.session_state[ACTOR_COOKIE] = remembered
+        st.session_state[ACTOR_COOKIE] = remembered[:200]
+    if ACTOR_KEY not in st.session_state:
+        st.session_state[ACTOR_KEY] = st.session_state[ACTOR_COOKIE]
 
 
 def _remember_name() -> None:
