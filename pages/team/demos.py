@@ -1,13 +1,12 @@
 """Demo plan: MVP features in order, the generated demo schedule, and the demos held."""
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from workbench.charts.demos import demo_timeline
 from workbench.domain.demo_schedule import DemoType, ItemKind
 from workbench.errors import InvalidInput, NotFound, StaleEditError
+from workbench.reporting.formats import file_stem
 from workbench.services import demos as demo_service
 from workbench.services.demos import FEATURE_STATUSES, ActionOutcome
 from workbench.ui.common import (
@@ -207,7 +206,7 @@ with schedule_tab:
                 "End": st.column_config.DateColumn(format="ddd DD MMM YYYY"),
             },
         )
-        stem = re.sub(r"[^a-z0-9]+", "-", view.project_name.lower()).strip("-") or "project"
+        stem = file_stem(view.project_name)
         # Files are built when someone downloads them, not on every rerun.
         downloads = st.container(horizontal=True)
         downloads.download_button(

@@ -133,3 +133,21 @@ def test_docx_opens_with_tables_and_chart_images(sqlite_url):
         "Operations ignores the flag",
     }
     assert len(word.inline_shapes) >= 5
+
+
+def test_parking_lot_due_follows_the_parking_lots_own_rule(engine):
+    """An idea to revisit 'in Planning' is due while the project is in Planning."""
+    from workbench.services import parking_lot as parking_lot_service
+
+    project = project_service.create_project(
+        engine, data={"name": "Parked ideas project"}, actor="Ann", today=TODAY
+    )
+    parking_lot_service.add_item(
+        engine,
+        project_id=project.id,
+        data={"idea": "Try graph features", "revisit_phase": "planning"},
+        actor="Ann",
+    )
+    md = render(build_report(engine, project.id, today=TODAY), "md").decode()
+    [row] = [line for line in md.splitlines() if line.startswith("| Try graph features")]
+    assert "(due)" in row

@@ -44,7 +44,12 @@ def render(document: ReportDocument, format_name: str) -> bytes:
     raise ValueError(f"unknown report format {format_name!r} (choose: {', '.join(FORMATS)})")
 
 
+def file_stem(name: str) -> str:
+    """A project name made safe for a file name: 'A/B: <test>' → 'a-b-test'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "project"
+
+
 def file_name(document: ReportDocument, format_name: str) -> str:
     """A safe download name: scoping-report-<project>-<date>.<ext>."""
-    slug = re.sub(r"[^a-z0-9]+", "-", document.project_name.lower()).strip("-")[:60] or "project"
-    return f"scoping-report-{slug}-{document.generated_on}.{FORMATS[format_name].extension}"
+    stem = file_stem(document.project_name)
+    return f"scoping-report-{stem}-{document.generated_on}.{FORMATS[format_name].extension}"

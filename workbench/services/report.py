@@ -30,6 +30,7 @@ from workbench.services import demos as demo_service
 from workbench.services import estimates as estimate_service
 from workbench.services import experiments as experiment_service
 from workbench.services import interviews as interview_service
+from workbench.services import parking_lot as parking_lot_service
 from workbench.services import projects as project_service
 from workbench.services import registers
 from workbench.services.projects import ProjectDetail
@@ -250,13 +251,14 @@ def _experiment_row(view) -> tuple:
 
 
 def _parking_lot(engine: Engine, project_id: int, today: date) -> Section:
-    items = registers.list_parking_lot(engine, project_id)
-    if not items:
+    listed = parking_lot_service.list_items(engine, project_id, today)
+    if not listed:
         return Section("Parking lot", (empty("parked ideas"),))
     rows = []
-    for item in items:
+    for row in listed:  # the parking lot's own rule says what is due (a date or a phase)
+        item = row.item
         revisit = item.revisit_on.isoformat() if item.revisit_on else (item.revisit_phase or "")
-        due = " (due)" if item.revisit_on and item.revisit_on <= today else ""
+        due = " (due)" if row.due else ""
         rows.append(
             (
                 item.idea,
