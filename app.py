@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from workbench.ui.common import render_sidebar, run_page
+from workbench.ui.common import check_clock, render_sidebar, run_page
 
 st.set_page_config(page_title="Scoping Workbench", page_icon=":material/explore:", layout="wide")
 
@@ -28,6 +28,8 @@ PAGES = {
         st.Page("pages/team/report.py", title="Scoping report", icon=":material/summarize:"),
     ],
 }
+
+check_clock()
 
 if st.query_params.get("interview"):
     # An expert's private link: only their form — no sidebar, no navigation, no project picker.

@@ -10,12 +10,12 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from workbench import clock
 from workbench.db import make_engine, migrate
 from workbench.models import ActivityEntry
 from workbench.reporting.html import render_html
@@ -31,7 +31,7 @@ def main() -> None:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         migrate(url)
         engine = make_engine(url)
-        today = date.today()
+        today = clock.today()
         seed_demo_data(engine, today=today)
         with Session(engine) as session:
             project_id, entries = session.exec(

@@ -3,12 +3,12 @@
 import io
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
 from docx import Document
 
+from tests.dates import TODAY
 from workbench.db import make_engine
 from workbench.services import projects as project_service
 
@@ -22,7 +22,7 @@ def project(sqlite_url):
         engine,
         data={"name": "Fraud alerts", "problem": "Card fraud costs 2 % of revenue"},
         actor="Ann",
-        today=date.today(),
+        today=TODAY,
     )
     engine.dispose()
     return created

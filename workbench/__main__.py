@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
-from workbench import db, estimate_cli
+from workbench import clock, db, estimate_cli
 from workbench.config import database_url
 from workbench.estimate_cli import OneLineErrorParser
 
@@ -20,7 +19,7 @@ def _migrate(args: argparse.Namespace) -> int:
 def _seed(args: argparse.Namespace) -> int:
     from workbench.seed import seed_demo_data
 
-    added = seed_demo_data(db.make_engine(args.database_url), today=date.today())
+    added = seed_demo_data(db.make_engine(args.database_url), today=clock.today())
     print(
         f"Added {added} demo projects."
         if added
@@ -43,7 +42,7 @@ def _report(args: argparse.Namespace) -> int:
     except NotFound as error:
         sys.stderr.write(f"error: {error}\n")
         return 2
-    document = build_report(engine, project.id, today=date.today())
+    document = build_report(engine, project.id, today=clock.today())
     output = Path(args.output)
     try:
         output.write_bytes(render(document, args.format))
@@ -83,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the process exit status."""
     args = build_parser().parse_args(argv)
+    try:
+        clock.pinned_today()
+    except clock.InvalidClockSetting as error:
+        sys.stderr.write(f"error: {error}\n")
+        return 2
     return args.func(args)
 
 

@@ -9,6 +9,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO_ROOT / "data"
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'workbench.db'}"
 DATABASE_URL_VARIABLE = "WORKBENCH_DATABASE_URL"
+# Pins "today" for tests, demos and screenshots (see workbench/clock.py).
+TODAY_VARIABLE = "WORKBENCH_TODAY"
 
 
 def database_url() -> str:

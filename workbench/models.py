@@ -17,6 +17,7 @@ from sqlalchemy import JSON, DateTime, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import declared_attr
 from sqlmodel import AutoString, Field, SQLModel
 
+from workbench import clock
 from workbench.domain.lifecycle import Phase
 from workbench.domain.people import StakeholderRole
 
@@ -28,8 +29,8 @@ ENUM_MAX = 40
 
 
 def utc_now() -> datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.now(UTC)
+    """The current time, timezone-aware UTC (from the one clock, so a pinned date holds)."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator):

@@ -6,13 +6,12 @@ a later visit with the same link shows them again; after submitting, the form is
 """
 
 import re
-from datetime import UTC, datetime
 
 import streamlit as st
 
 from workbench.errors import InvalidInput
 from workbench.services import interviews as interview_service
-from workbench.ui.common import engine
+from workbench.ui.common import engine, now
 
 TOKEN = str(st.query_params.get(interview_service.INTERVIEW_PARAM, ""))
 PREFIX = f"sme_{interview_service.token_hash(TOKEN)[:12]}"
@@ -24,11 +23,6 @@ HIDE_SIDEBAR = (
 
 st.set_page_config(page_title="Interview", layout="centered")
 st.markdown(HIDE_SIDEBAR, unsafe_allow_html=True)
-
-
-def now() -> datetime:
-    """The current time, UTC (the service checks the link's expiry against it)."""
-    return datetime.now(UTC)
 
 
 def plain(text: str) -> str:

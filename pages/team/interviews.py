@@ -1,6 +1,5 @@
 """SME interviews: send an expert a private form link, read the answers, turn them into work."""
 
-from datetime import UTC, datetime
 from textwrap import shorten
 
 import pandas as pd
@@ -15,6 +14,7 @@ from workbench.ui.common import (
     data_changed,
     engine,
     field_error,
+    now,
     require_project,
     show_stale,
     today,
@@ -28,11 +28,6 @@ TARGET_LABELS = {
     ConversionTarget.OPEN_QUESTION: "Open question",
     ConversionTarget.PARKING_LOT: "Parking-lot item",
 }
-
-
-def now() -> datetime:
-    """The current time, UTC."""
-    return datetime.now(UTC)
 
 
 detail = require_project()

@@ -82,11 +82,16 @@ def streamlit_server(tmp_path_factory):
                     break
         except OSError:
             pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            log.seek(0)
-            process.kill()
-            pytest.fail(f"streamlit did not start:\n{log.read()[-2000:]}")
-        time.sleep(0.3)
+        try:
+            # Between health checks, wait on the server itself: a server that dies ends this at
+            # once with its log; one still starting is asked again.
+            process.wait(timeout=0.3)
+        except subprocess.TimeoutExpired:
+            if time.monotonic() < deadline:
+                continue
+        log.seek(0)
+        process.kill()
+        pytest.fail(f"streamlit did not start:\n{log.read()[-2000:]}")
     yield {"url": base, "database_url": env[DATABASE_URL_VARIABLE]}
     process.terminate()
     try:
@@ -127,9 +132,25 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+# Streamlit marks its app root with the script's run state and the connection's state.
+APP_IDLE = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+
+
 def wait_idle(page) -> None:
-    """Wait until Streamlit finished the current run (its status widget disappears)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000
-    )
+    """Wait until the app is connected and no script run is under way.
+
+    This says nothing about whether a click's rerun has started yet: a test follows every
+    action with an expectation of what that action shows, which Playwright waits for.
+    """
+    page.wait_for_function(APP_IDLE, timeout=30_000)
+
+
+def wait_for_animations(page) -> None:
+    """Wait until no CSS animation or transition is running (an expander opening, a tab)."""
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")

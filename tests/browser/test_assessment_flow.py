@@ -2,12 +2,11 @@
 assessment, then prefill and look at the risk register; open a project from the portfolio's
 impact × feasibility chart."""
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, wait_idle
+from tests.dates import TODAY
 from workbench.db import make_engine
 from workbench.domain.assessment import Scale, Verdict
 from workbench.question_bank import load_question_bank
@@ -65,10 +64,10 @@ def projects(streamlit_server):
         engine,
         data={"name": "Taxi ride-time anomalies", "owner": "Priya"},
         actor="Seeder",
-        today=date.today(),
+        today=TODAY,
     )
     energy = project_service.create_project(
-        engine, data={"name": "Energy price anomalies"}, actor="Seeder", today=date.today()
+        engine, data={"name": "Energy price anomalies"}, actor="Seeder", today=TODAY
     )
     assessment_service.save_answers(
         engine,

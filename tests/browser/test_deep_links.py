@@ -5,11 +5,10 @@ first request names one, bypassing `app.py` (no sidebar, no sign-in, no expert-l
 The page scripts therefore live in `pages/team/` and `pages/expert/`.
 """
 
-from datetime import date
-
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
+from tests.dates import TODAY
 from workbench.db import make_engine
 from workbench.services import projects as project_service
 
@@ -17,7 +16,7 @@ from workbench.services import projects as project_service
 def test_first_request_to_a_page_link_opens_inside_the_app(streamlit_server, page):
     engine = make_engine(streamlit_server["database_url"])
     project = project_service.create_project(
-        engine, data={"name": "Deep-linked project"}, actor="Ann", today=date.today()
+        engine, data={"name": "Deep-linked project"}, actor="Ann", today=TODAY
     )
     engine.dispose()
     page.goto(f"{streamlit_server['url']}/charter?project={project.id}")

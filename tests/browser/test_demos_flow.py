@@ -2,13 +2,12 @@
 the .ics download, and adding a feature.
 """
 
-from datetime import date, timedelta
-
 from icalendar import Calendar
 from playwright.sync_api import expect
 from pptx import Presentation
 
-from tests.browser.conftest import screenshot, wait_idle
+from tests.browser.conftest import screenshot, wait_for_animations, wait_idle
+from tests.dates import TODAY, monday_weeks_ago
 from workbench.db import make_engine
 from workbench.services import demos as demo_service
 from workbench.services import projects as project_service
@@ -24,7 +23,7 @@ FEATURES = [
 def seed(database_url):
     """A project whose model testing began four weeks ago: accepted, one demo held, one slip."""
     engine = make_engine(database_url)
-    today = date.today()
+    today = TODAY
     project = project_service.create_project(
         engine, data={"name": "Taxi ride-time anomalies"}, actor="Seeder", today=today
     )
@@ -42,7 +41,7 @@ def seed(database_url):
         project_id=project.id,
         expected_version=None,
         data={
-            "start_date": today - timedelta(days=today.weekday() + 28),
+            "start_date": monday_weeks_ago(4, today),
             "model_testing_days": 5,
             "max_undemoed_days": 5,
             "light_audience": "Priya",
@@ -151,7 +150,7 @@ def test_demo_plan_page(streamlit_server, page, tmp_path):
     wait_idle(page)
     page.get_by_text("Demo: Late-ride alerts (light demo)").click()
     expect(page.get_by_text("Parked: Text alerts to the night shift")).to_be_visible()
-    page.wait_for_timeout(500)  # let the expander finish opening
+    wait_for_animations(page)  # the expander slides open
     screenshot(page, "demos-held")
 
     engine = make_engine(streamlit_server["database_url"])

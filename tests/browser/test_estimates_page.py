@@ -1,11 +1,10 @@
 """In Chromium: open a project's Cost & value page, change an input and see the estimate move,
 save two scenarios and compare them."""
 
-from datetime import date
-
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, wait_idle
+from tests.dates import TODAY
 from workbench.db import make_engine
 from workbench.services import estimates as svc
 from workbench.services import projects as project_service
@@ -36,7 +35,7 @@ def dollars(text):
 def test_change_an_input_and_compare_scenarios(streamlit_server, page):
     engine = make_engine(streamlit_server["database_url"])
     project = project_service.create_project(
-        engine, data={"name": "Churn early warning"}, actor="Seeder", today=date.today()
+        engine, data={"name": "Churn early warning"}, actor="Seeder", today=TODAY
     )
     url = streamlit_server["url"]
     # The entrypoint first: a server whose first visit is a page URL would run that page without

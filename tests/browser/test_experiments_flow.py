@@ -1,14 +1,14 @@
 """In Chromium: the Experiments page with seeded experiments (one due a decision), deciding it,
 the timeline tab, and the Parking lot with an idea due for review."""
 
-from datetime import UTC, date, datetime, timedelta
-
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, wait_idle
+from tests.dates import TODAY, start_for_elapsed
+from workbench import clock
 from workbench.db import make_engine
 from workbench.domain.lifecycle import Phase
-from workbench.domain.workdays import add_working_days
+from workbench.domain.workdays import add_working_days, next_working_day
 from workbench.services import experiments as svc
 from workbench.services import parking_lot as lot
 from workbench.services import projects as project_service
@@ -17,7 +17,7 @@ from workbench.services import projects as project_service
 def seed(database_url):
     """A project in Experimentation with five experiments in different states and two ideas."""
     engine = make_engine(database_url)
-    today = date.today()
+    today = TODAY
     project = project_service.create_project(
         engine,
         data={
@@ -39,7 +39,7 @@ def seed(database_url):
             note="seeding",
         )
 
-    def add(approach, days_ago, research, prototype, owner="Tomás R."):
+    def add(approach, elapsed, research, prototype, owner="Tomás R."):
         return svc.create_experiment(
             engine,
             project_id=project.id,
@@ -48,7 +48,7 @@ def seed(database_url):
                 "hypothesis": f"{approach} separates unusual rides from normal ones",
                 "owner": owner,
                 "success_criterion": "Precision@200 at least 10 points above the 3x-median rule",
-                "start_date": today - timedelta(days=days_ago),
+                "start_date": start_for_elapsed(elapsed, today),
                 "research_days": research,
                 "prototype_days": prototype,
                 "metric_name": "precision@200",
@@ -57,13 +57,16 @@ def seed(database_url):
             actor="Seeder",
         )
 
-    due = add("Isolation forest", 30, 5, 5)
-    z_score = add("Robust z-score per distance band", 21, 10, 10, owner="Mei L.")
+    # Working days spent on the pinned date, so each box sits in one burn band on any weekday:
+    # 14 of 10 (due a decision), 16 of 20 (80 %: prepare the decision), 8 of 8 then extended by
+    # six (57 %), not started yet, and a culled one.
+    due = add("Isolation forest", 14, 5, 5)
+    z_score = add("Robust z-score per distance band", 16, 10, 10, owner="Mei L.")
     svc.set_status(
         engine, experiment_id=z_score.id, expected_version=1, status="researching", actor="Mei L."
     )
     add("Gradient-boosted duration model", 0, 10, 10)
-    extended = add("Seasonal decomposition", 16, 4, 4, owner="Sam O.")
+    extended = add("Seasonal decomposition", 8, 4, 4, owner="Sam O.")
     extended = svc.set_status(
         engine, experiment_id=extended.id, expected_version=1, status="prototyping", actor="Sam O."
     )
@@ -73,12 +76,12 @@ def seed(database_url):
         expected_version=extended.version,
         decision="extend",
         reason="Holiday traffic data arrives late",
-        new_end=add_working_days(today + timedelta(days=1), 4),
+        new_end=add_working_days(next_working_day(today), 6),
         review_answers=["Z-score", "Autoencoders", "Yes", "Yes"],
         actor="Mei L.",
         today=today,
     )
-    culled = add("Autoencoder", 45, 5, 5)
+    culled = add("Autoencoder", 30, 5, 5)
     svc.decide(
         engine,
         experiment_id=culled.id,
@@ -149,7 +152,7 @@ def seed(database_url):
         actor="Seeder",
     )
     engine.dispose()
-    return project, due, datetime.now(UTC)
+    return project, due, clock.now()
 
 
 def tall_screenshot(page, name, height=2400):
@@ -221,10 +224,10 @@ def test_experiments_page_forces_a_decision_and_shows_the_timeline(streamlit_ser
     engine = make_engine(streamlit_server["database_url"])
     decided = next(
         v.experiment
-        for v in svc.list_experiments(engine, project.id, date.today())
+        for v in svc.list_experiments(engine, project.id, TODAY)
         if v.experiment.id == due.id
     )
-    items = lot.list_items(engine, project.id, date.today())
+    items = lot.list_items(engine, project.id, TODAY)
     engine.dispose()
     assert (decided.decision, decided.decided_by) == ("park", "Priya")
     assert any(row.item.source_id == due.id for row in items)

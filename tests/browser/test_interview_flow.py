@@ -1,10 +1,10 @@
 """In Chromium: an expert opens their private link in a fresh browser, fills it and submits."""
 
-from datetime import UTC, date, datetime
-
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, wait_idle
+from tests.dates import TODAY
+from workbench import clock
 from workbench.db import make_engine
 from workbench.services import interviews as svc
 from workbench.services import projects as project_service
@@ -17,9 +17,9 @@ def seed(database_url, name="Dispatch delays", other="Secret pricing") -> tuple[
     """A project with an interview of Dana, and another project; returns (project id, token)."""
     engine = make_engine(database_url)
     project = project_service.create_project(
-        engine, data={"name": name, "problem": "Trucks leave late"}, actor="Ann", today=date.today()
+        engine, data={"name": name, "problem": "Trucks leave late"}, actor="Ann", today=TODAY
     )
-    project_service.create_project(engine, data={"name": other}, actor="Bo", today=date.today())
+    project_service.create_project(engine, data={"name": other}, actor="Bo", today=TODAY)
     link = svc.create_interview(
         engine,
         project_id=project.id,
@@ -28,7 +28,7 @@ def seed(database_url, name="Dispatch delays", other="Secret pricing") -> tuple[
         expert_team="Dispatch",
         template_id="sme_default",
         actor="Ann",
-        now=datetime.now(UTC),
+        now=clock.now(),
     )
     engine.dispose()
     return project.id, link.token
@@ -84,7 +84,7 @@ def test_an_expert_fills_and_submits_their_form(streamlit_server, page):
     screenshot(page, "interview_submitted")
 
     engine = make_engine(streamlit_server["database_url"])
-    form = svc.open_interview_by_token(engine, token, datetime.now(UTC))
+    form = svc.open_interview_by_token(engine, token, clock.now())
     engine.dispose()
     assert form.read_only
     assert form.answers["decisions"].startswith("The shift lead decides")
@@ -105,7 +105,7 @@ def test_the_team_reads_the_submitted_answers(streamlit_server, page):
         engine,
         token,
         {"how_done_today": "I open the depot board at 6am", "worries": "Holiday rosters"},
-        datetime.now(UTC),
+        clock.now(),
     )
     engine.dispose()
     page.goto(f"{streamlit_server['url']}/interviews?project={project_id}")

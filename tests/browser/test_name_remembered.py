@@ -2,15 +2,16 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import wait_idle
-
 
 def test_sidebar_name_survives_a_refresh(streamlit_server, page):
     page.goto(streamlit_server["url"])
     name = page.get_by_role("textbox", name="Your name", exact=True)
     name.fill("Dana </script> O'Neil")
     name.press("Enter")
-    wait_idle(page)
+    # The rerun that takes the name writes the cookie: wait for the cookie, not for a time.
+    page.wait_for_function(
+        "() => document.cookie.split('; ').some(c => c.startsWith('workbench_actor=Dana'))"
+    )
     page.reload()
     expect(page.get_by_role("textbox", name="Your name", exact=True)).to_have_value(
         "Dana </script> O'Neil"

@@ -5,10 +5,11 @@ Monday 2026-11-30, Tuesday 2026-12-01, Wednesday 2026-12-02.
 A box of 2 research + 2 prototype working days starting Monday 23 ends Thursday 26.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
+from workbench import clock
 from workbench.domain.lifecycle import Phase
 from workbench.errors import InvalidInput, StaleEditError
 from workbench.services import experiments as svc
@@ -309,7 +310,7 @@ def test_park_creates_a_linked_parking_lot_item(engine):
 
 
 def test_a_decided_box_stops_burning_on_the_day_of_the_decision(engine):
-    decision_day = datetime.now(UTC).date()  # decided_at is the real time of the decision
+    decision_day = clock.now().date()  # decided_at is the real time of the decision
     project = make_project(engine)
     created = add(engine, project, start_date=decision_day - timedelta(days=14))
     svc.decide(

@@ -1,9 +1,8 @@
 """AppTest: the Should we use ML? page, the Risks page and the portfolio's impact × feasibility."""
 
-from datetime import date
-
 import pytest
 
+from tests.dates import TODAY
 from workbench.db import make_engine
 from workbench.domain.assessment import Group, Polarity, Scale
 from workbench.question_bank import DEFAULT_QUESTION_BANK_PATH, QUESTION_BANK_VARIABLE
@@ -30,7 +29,7 @@ def button(at, label):
 def seed_project(url, name="Churn model"):
     engine = make_engine(url)
     project = project_service.create_project(
-        engine, data={"name": name}, actor="Seeder", today=date.today()
+        engine, data={"name": name}, actor="Seeder", today=TODAY
     )
     engine.dispose()
     return project

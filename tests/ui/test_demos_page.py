@@ -1,9 +1,8 @@
 """AppTest: the Demo plan page — features, the generated schedule, demos with feedback."""
 
-from datetime import date, timedelta
-
 import pytest
 
+from tests.dates import TODAY, monday_weeks_ago
 from workbench.db import make_engine
 from workbench.models import SourceKind
 from workbench.services import demos as demo_service
@@ -23,13 +22,8 @@ def engine(app_db):
 @pytest.fixture
 def project(engine):
     return project_service.create_project(
-        engine, data={"name": "Ride-time anomalies"}, actor="Seeder", today=date.today()
+        engine, data={"name": "Ride-time anomalies"}, actor="Seeder", today=TODAY
     )
-
-
-def monday_weeks_ago(weeks: int) -> date:
-    today = date.today()
-    return today - timedelta(days=today.weekday() + 7 * weeks)
 
 
 def seed_plan(engine, project, features, *, start, **settings):
@@ -166,7 +160,7 @@ def test_feature_without_a_name_shows_a_message_and_stores_nothing(open_app, eng
 
 
 def test_features_table_saves_edits_and_a_new_order(open_app, engine, project):
-    seed_plan(engine, project, [("Alerts", 3, {}), ("Dashboard", 2, {})], start=date.today())
+    seed_plan(engine, project, [("Alerts", 3, {}), ("Dashboard", 2, {})], start=TODAY)
     at = open_app(PAGE, project=project.id)
     table = editor(at, "_features_")
     assert list(table.value["name"]) == ["Alerts", "Dashboard"]
@@ -185,7 +179,7 @@ def test_features_table_saves_edits_and_a_new_order(open_app, engine, project):
 
 
 def test_features_table_names_the_bad_row(open_app, engine, project):
-    seed_plan(engine, project, [("Alerts", 3, {})], start=date.today())
+    seed_plan(engine, project, [("Alerts", 3, {})], start=TODAY)
     at = open_app(PAGE, project=project.id)
     table = editor(at, "_features_")
     at.session_state[table.key] = {
@@ -199,7 +193,7 @@ def test_features_table_names_the_bad_row(open_app, engine, project):
 
 
 def test_move_down_changes_the_build_order(open_app, engine, project):
-    seed_plan(engine, project, [("Alerts", 3, {}), ("Dashboard", 2, {})], start=date.today())
+    seed_plan(engine, project, [("Alerts", 3, {}), ("Dashboard", 2, {})], start=TODAY)
     at = open_app(PAGE, project=project.id)
     click(at, "Move down")  # the first feature is selected
     assert [f.name for f in demo_service.list_features(engine, project.id)] == [

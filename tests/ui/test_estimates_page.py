@@ -8,10 +8,10 @@ GPU-hours × price, and retraining adds 4 more runs, so the total moves by 5 × 
 """
 
 import json
-from datetime import date
 
 import pytest
 
+from tests.dates import TODAY
 from workbench.db import make_engine
 from workbench.domain.estimates import Range
 from workbench.services import estimates as svc
@@ -23,7 +23,7 @@ GPU_HOURS = 6 * 350e6 * 5e9 * 3 / (0.35 * 312e12 * 3600)
 def seed_project(url, name="Churn model"):
     engine = make_engine(url)
     project = project_service.create_project(
-        engine, data={"name": name}, actor="Seeder", today=date.today()
+        engine, data={"name": name}, actor="Seeder", today=TODAY
     )
     engine.dispose()
     return project

@@ -1,8 +1,9 @@
 """AppTest: the Experiments and Parking lot pages — decision prompts, culling and Go/No-Go,
 promoting a parked idea — asserting what was stored through the services."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from tests.dates import TODAY
 from workbench.db import make_engine
 from workbench.domain.lifecycle import Phase
 from workbench.services import experiments as svc
@@ -22,7 +23,7 @@ def seed_project(url, *, phase=Phase.PLANNING, experiments=(), started_days_ago=
         engine,
         data={"name": "Ride-time anomalies", "baseline": "Flag rides over 3x the median"},
         actor="Seeder",
-        today=date.today(),
+        today=TODAY,
     )
     for target in list(Phase)[1 : phase.index + 1]:
         version = project_service.get_project(engine, project.id).project.version
@@ -42,7 +43,7 @@ def seed_project(url, *, phase=Phase.PLANNING, experiments=(), started_days_ago=
                 "approach": approach,
                 "owner": "Tomás",
                 "success_criterion": "Beat the 3x-median rule by 10 points of precision",
-                "start_date": date.today() - timedelta(days=started_days_ago),
+                "start_date": TODAY - timedelta(days=started_days_ago),
                 "research_days": 2,
                 "prototype_days": 2,
             },
@@ -114,7 +115,7 @@ def test_an_experiment_past_its_box_asks_for_a_decision_that_must_be_answered(op
     assert "answer the four review questions" in text
 
     engine = make_engine(app_db)
-    [view] = svc.list_experiments(engine, project.id, date.today())
+    [view] = svc.list_experiments(engine, project.id, TODAY)
     assert view.extensions == ()
     assert view.experiment.status == svc.ExperimentStatus.PROPOSED
     engine.dispose()
@@ -142,8 +143,7 @@ def test_cull_two_of_three_then_go_records_the_decision_and_moves_the_phase(open
 
     engine = make_engine(app_db)
     views = {
-        v.experiment.approach: v.experiment
-        for v in svc.list_experiments(engine, project.id, date.today())
+        v.experiment.approach: v.experiment for v in svc.list_experiments(engine, project.id, TODAY)
     }
     assert {name: e.decision for name, e in views.items()} == {
         "Tuned rule": "cull",
@@ -191,7 +191,7 @@ def test_new_experiment_form_validates_and_stores(open_app, app_db):
     at.text_area(key=f"{form}_success_criterion").input("Precision@200 above the rule's 0.52")
     submit(at, "Add experiment")
     engine = make_engine(app_db)
-    [view] = svc.list_experiments(engine, project.id, date.today())
+    [view] = svc.list_experiments(engine, project.id, TODAY)
     engine.dispose()
     assert view.experiment.approach == "Isolation forest"
     assert (view.experiment.research_days, view.experiment.prototype_days) == (10, 10)
@@ -204,7 +204,7 @@ def test_parking_lot_smoke_shows_due_items_first(open_app, app_db):
     lot.add_item(
         engine,
         project_id=project.id,
-        data={"idea": "Weather features", "revisit_on": date.today(), "source_kind": "demo"},
+        data={"idea": "Weather features", "revisit_on": TODAY, "source_kind": "demo"},
         actor="Seeder",
     )
     engine.dispose()
@@ -221,7 +221,7 @@ def test_promoting_a_parked_idea_creates_an_experiment_and_keeps_the_link(open_a
     item = lot.add_item(
         engine,
         project_id=project.id,
-        data={"idea": "Weather features", "revisit_on": date.today()},
+        data={"idea": "Weather features", "revisit_on": TODAY},
         actor="Seeder",
     )
     engine.dispose()
@@ -232,7 +232,7 @@ def test_promoting_a_parked_idea_creates_an_experiment_and_keeps_the_link(open_a
     assert any("Promoted to the experiment 'Weather features'" in s.value for s in at.success)
 
     engine = make_engine(app_db)
-    [view] = svc.list_experiments(engine, project.id, date.today())
+    [view] = svc.list_experiments(engine, project.id, TODAY)
     [stored] = list_parking_lot(engine, project.id)
     log = project_service.list_activity(engine, project.id)
     engine.dispose()
@@ -264,12 +264,12 @@ def test_portfolio_flags_overdue_experiments_and_due_ideas_and_opens_the_page(op
     late, _ = seed_project(app_db, experiments=["Isolation forest"])
     engine = make_engine(app_db)
     calm = project_service.create_project(
-        engine, data={"name": "Energy prices"}, actor="Seeder", today=date.today()
+        engine, data={"name": "Energy prices"}, actor="Seeder", today=TODAY
     )
     lot.add_item(
         engine,
         project_id=calm.id,
-        data={"idea": "Solar feed", "revisit_on": date.today()},
+        data={"idea": "Solar feed", "revisit_on": TODAY},
         actor="Seeder",
     )
     engine.dispose()
@@ -302,7 +302,7 @@ def test_work_on_one_logs_time_and_checks_evidence_links(open_app, app_db):
     submit(at, "Save result")
 
     engine = make_engine(app_db)
-    [view] = svc.list_experiments(engine, project.id, date.today())
+    [view] = svc.list_experiments(engine, project.id, TODAY)
     engine.dispose()
     assert view.hours_spent == 2.5
     assert (view.experiment.result_value, view.experiment.baseline_value) == (0.71, 0.52)

@@ -1,11 +1,11 @@
 """AppTest: the expert's private form (only that form, drafts survive, submit) and the team page."""
 
-from datetime import UTC, date, datetime
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.dates import TODAY
 from tests.ui.conftest import APP, TIMEOUT
+from workbench import clock
 from workbench.db import make_engine
 from workbench.models import SourceKind
 from workbench.services import interviews as svc
@@ -25,11 +25,9 @@ def seeded(app_db):
         engine,
         data={"name": "Dispatch delays", "problem": "Trucks leave late"},
         actor="Ann",
-        today=date.today(),
+        today=TODAY,
     )
-    project_service.create_project(
-        engine, data={"name": "Secret pricing"}, actor="Bo", today=date.today()
-    )
+    project_service.create_project(engine, data={"name": "Secret pricing"}, actor="Bo", today=TODAY)
     link = svc.create_interview(
         engine,
         project_id=project.id,
@@ -38,7 +36,7 @@ def seeded(app_db):
         template_id="sme_default",
         drop_question_ids=["exceptions", "worries", "success_for_you", "data_used"],
         actor="Ann",
-        now=datetime.now(UTC),
+        now=clock.now(),
     )
     yield {"engine": engine, "project": project, "link": link}
     engine.dispose()
@@ -110,7 +108,7 @@ def test_a_revoked_link_shows_the_same_page(seeded):
         project_id=seeded["project"].id,
         interview_id=link.interview.id,
         actor="Ann",
-        now=datetime.now(UTC),
+        now=clock.now(),
     )
     at = open_link(link.token)
     assert [t.value for t in at.title] == ["This link is not valid."]
@@ -122,7 +120,7 @@ def test_the_form_saves_a_draft_that_a_fresh_session_shows_then_submits(seeded):
     at = open_link(token)
     answer_box(at, "How is this done today?").input("I check the board at 6am").run()
     assert not at.exception
-    assert svc.open_interview_by_token(engine, token, datetime.now(UTC)).answers == {
+    assert svc.open_interview_by_token(engine, token, clock.now()).answers == {
         "how_done_today": "I check the board at 6am"
     }
     assert any("Draft saved at" in c.value for c in at.caption)
@@ -139,7 +137,7 @@ def test_the_form_saves_a_draft_that_a_fresh_session_shows_then_submits(seeded):
     assert not again.text_area  # read-only now
     assert "I check the board at 6am" in everything_shown(again).replace("\\", "")
 
-    form = svc.open_interview_by_token(engine, token, datetime.now(UTC))
+    form = svc.open_interview_by_token(engine, token, clock.now())
     assert form.read_only
     assert form.answers == {
         "how_done_today": "I check the board at 6am",
@@ -163,7 +161,7 @@ def test_team_page_smoke_creates_an_interview_and_shows_the_link_once(open_app, 
     [code] = at.code
     assert "/?interview=" in code.value
     token = code.value.split("interview=", 1)[1]
-    form = svc.open_interview_by_token(engine, token, datetime.now(UTC))
+    form = svc.open_interview_by_token(engine, token, clock.now())
     assert form.expert_name == "Eli"
     assert form.questions[-1].text == "Which trucks break down?"
     assert list(at.dataframe[0].value["Expert"]) == ["Dana (Dispatch)", "Eli (Fleet)"]
@@ -176,9 +174,7 @@ def test_team_page_refuses_an_interview_without_an_expert_name(open_app, seeded)
     by_label(at.button, "Create interview and link").click().run()
     assert "Required: who is the expert?" in everything_shown(at)
     assert not at.code
-    assert (
-        len(svc.list_interviews(seeded["engine"], seeded["project"].id, now=datetime.now(UTC))) == 1
-    )
+    assert len(svc.list_interviews(seeded["engine"], seeded["project"].id, now=clock.now())) == 1
 
 
 def test_the_pm_revokes_a_link_and_it_stops_working(open_app, seeded):
@@ -195,7 +191,7 @@ def test_the_pm_turns_an_answer_into_a_risk_that_links_back(open_app, seeded):
         engine,
         token,
         {"cost_of_wrong_decision": "A missed delay costs a customer"},
-        datetime.now(UTC),
+        clock.now(),
     )
     [answer] = svc.list_answers(engine, project.id)
     at = open_app("pages/team/interviews.py", project=project.id)
@@ -219,7 +215,7 @@ def test_the_pm_turns_an_answer_into_a_risk_that_links_back(open_app, seeded):
 
 def test_the_pm_adds_an_answer_to_the_charter(open_app, seeded):
     engine, project, token = seeded["engine"], seeded["project"], seeded["link"].token
-    svc.submit(engine, token, {"how_done_today": "We phone every driver"}, datetime.now(UTC))
+    svc.submit(engine, token, {"how_done_today": "We phone every driver"}, clock.now())
     at = open_app("pages/team/interviews.py", project=project.id)
     by_label(at.radio, "Turn into").set_value(svc.ConversionTarget.CHARTER).run()
     assert by_label(at.selectbox, "Charter field").value == "current_process"

@@ -1,18 +1,17 @@
 """AppTest: the portfolio and charter pages render, create, edit and refuse stale saves."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from tests.dates import TODAY
 from workbench.db import make_engine
 from workbench.services import projects as svc
 
 
 def seed(url, name="Churn model", **extra):
     engine = make_engine(url)
-    project = svc.create_project(
-        engine, data={"name": name, **extra}, actor="Seeder", today=date.today()
-    )
+    project = svc.create_project(engine, data={"name": name, **extra}, actor="Seeder", today=TODAY)
     engine.dispose()
     return project
 
@@ -66,7 +65,7 @@ def test_new_project_form_creates_and_opens_the_charter(open_app, app_db):
 def test_new_project_with_bad_input_shows_messages_and_stores_nothing(open_app, app_db):
     at = open_app()
     by_label(at.text_input, "Name *").input("x" * 10_000)
-    by_label(at.date_input, "Target delivery date").set_value(date.today() - timedelta(days=3))
+    by_label(at.date_input, "Target delivery date").set_value(TODAY - timedelta(days=3))
     at.button[0].click()
     at.run()
     messages = " ".join(m.value for m in at.markdown)

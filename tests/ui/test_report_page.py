@@ -1,7 +1,6 @@
 """AppTest: the Report page builds the report, previews it and offers every format."""
 
-from datetime import date
-
+from tests.dates import TODAY
 from workbench.db import make_engine
 from workbench.services import projects as svc
 from workbench.services import registers
@@ -13,7 +12,7 @@ def test_report_page_previews_sections_and_offers_three_downloads(open_app, app_
         engine,
         data={"name": "Fraud alerts", "problem": "Card fraud"},
         actor="Ann",
-        today=date.today(),
+        today=TODAY,
     )
     registers.create_risk(
         engine, project_id=project.id, data={"title": "Labels arrive late"}, actor="Ann"

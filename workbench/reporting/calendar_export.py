@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event, vText
 
+from workbench import clock
 from workbench.domain.demo_schedule import ItemKind, ScheduleItem
 
 __all__ = ["CSV_COLUMNS", "PRODID", "demo_schedule_to_csv", "demo_schedule_to_ics"]
@@ -96,7 +97,7 @@ def demo_schedule_to_ics(
         ``DTEND;VALUE=DATE:20261110``.
     """
     if now is None:
-        now = datetime.now(UTC)
+        now = clock.now()
     elif now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
     stamp = now.astimezone(UTC)

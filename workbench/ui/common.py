@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from workbench import db
+from workbench import clock, db
+from workbench.config import TODAY_VARIABLE
 from workbench.errors import (
     CONCURRENT_WRITE_ERRORS,
     CONCURRENT_WRITE_MESSAGE,
@@ -39,8 +40,13 @@ def engine() -> Engine:
 
 
 def today() -> date:
-    """Today's date, the one parameter every date rule takes."""
-    return date.today()
+    """Today's date, the one parameter every date rule takes (the app's one clock)."""
+    return clock.today()
+
+
+def now() -> datetime:
+    """The current moment, timezone-aware UTC (the app's one clock)."""
+    return clock.now()
 
 
 def auth_configured() -> bool:
@@ -149,9 +155,24 @@ def _remember_name() -> None:
     )
 
 
+def check_clock() -> None:
+    """Stop with a plain message when ``WORKBENCH_TODAY`` is not a date (a setting, not a bug)."""
+    try:
+        clock.pinned_today()
+    except clock.InvalidClockSetting as error:
+        st.error(f"The workbench cannot start: {error}.", icon=":material/event_busy:")
+        st.stop()
+
+
 def render_sidebar() -> None:
     """Who am I, and which project: shown on every page."""
     with st.sidebar:
+        pinned = clock.pinned_today()
+        if pinned is not None:
+            st.caption(
+                f":material/event: The date is pinned to **{pinned:%a %d %b %Y}** "
+                f"(`{TODAY_VARIABLE}`); every date rule uses it."
+            )
         signed_in = signed_in_name()
         if signed_in:
             st.caption(f"Signed in as **{signed_in}**")
