@@ -17,9 +17,9 @@ from sqlmodel import Session, select
 
 from workbench import clock
 from workbench.db import make_engine, migrate
+from workbench.demo_data import seed_demo_data
 from workbench.models import ActivityEntry
 from workbench.reporting.html import render_html
-from workbench.seed import seed_demo_data
 from workbench.services.report import build_report
 
 REPETITIONS = 15

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from workbench import estimate_cli
+from workbench.cli import estimate as estimate_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "workbench.estimate_cli", "estimate", *args],
+        [sys.executable, "-m", "workbench", "estimate", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

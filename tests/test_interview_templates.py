@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.interview_templates import (
+from workbench.reference.interviews import (
     InvalidInterviewTemplate,
     load_template,
     load_templates,

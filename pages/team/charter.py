@@ -6,7 +6,7 @@ import streamlit as st
 from workbench.domain.lifecycle import Phase, next_phase, open_gate_items
 from workbench.domain.people import StakeholderRole
 from workbench.errors import InvalidInput, StaleEditError
-from workbench.lifecycle import default_gates
+from workbench.reference.gates import default_gates
 from workbench.services import projects as project_service
 from workbench.ui.common import (
     actor,

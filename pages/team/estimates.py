@@ -17,7 +17,7 @@ from workbench.domain.estimates import (
 )
 from workbench.domain.money import format_usd
 from workbench.errors import InvalidInput, NotFound, StaleEditError
-from workbench.reference_data import load_grid_regions, load_hardware
+from workbench.reference.estimates import load_grid_regions, load_hardware
 from workbench.services import estimates as svc
 from workbench.ui.common import (
     actor,

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from workbench.errors import InvalidInput, NotFound, StaleEditError
-from workbench.interview_templates import InvalidInterviewTemplate, default_templates
+from workbench.reference.interviews import InvalidInterviewTemplate, default_templates
 from workbench.services import interviews as interview_service
 from workbench.services.interviews import CHARTER_FIELDS, ConversionTarget, InterviewStatus
 from workbench.ui.common import (

@@ -9,7 +9,7 @@ from tests.browser.conftest import screenshot, wait_idle
 from tests.dates import TODAY
 from workbench.db import make_engine
 from workbench.domain.assessment import Scale, Verdict
-from workbench.question_bank import load_question_bank
+from workbench.reference.questions import load_question_bank
 from workbench.services import assessment as assessment_service
 from workbench.services import projects as project_service
 from workbench.services import registers

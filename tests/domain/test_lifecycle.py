@@ -14,7 +14,7 @@ from workbench.domain.lifecycle import (
     open_gate_items,
     plan_phase_move,
 )
-from workbench.lifecycle import InvalidLifecycleFile, load_gates
+from workbench.reference.gates import InvalidLifecycleFile, load_gates
 
 GATES = {
     phase: PhaseGate(

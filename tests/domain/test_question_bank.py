@@ -18,7 +18,7 @@ from workbench.domain.assessment import (
     Verdict,
     assess,
 )
-from workbench.question_bank import (
+from workbench.reference.questions import (
     DEFAULT_QUESTION_BANK_PATH,
     InvalidQuestionBank,
     load_question_bank,

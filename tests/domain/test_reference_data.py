@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from workbench.reference_data import (
+from workbench.reference.estimates import (
     InvalidReferenceData,
     UnknownReferenceName,
     load_grid_regions,

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from workbench.domain.assessment import Group, Polarity, Scale, Verdict
 from workbench.errors import InvalidInput, StaleEditError
 from workbench.models import NoteKind, SourceKind
-from workbench.question_bank import load_question_bank
+from workbench.reference.questions import load_question_bank
 from workbench.services import assessment as svc
 from workbench.services import projects as project_service
 from workbench.services import registers

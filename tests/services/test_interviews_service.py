@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from workbench.errors import InvalidInput, NotFound, StaleEditError
-from workbench.interview_templates import InterviewQuestion, InterviewTemplate
 from workbench.models import SourceKind
+from workbench.reference.interviews import InterviewQuestion, InterviewTemplate
 from workbench.services import interviews as svc
 from workbench.services import projects as project_service
 from workbench.services import registers

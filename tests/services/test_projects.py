@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from sqlmodel import Session, func, select
 
+from workbench.demo_data import seed_demo_data
 from workbench.domain.lifecycle import Phase
 from workbench.errors import InvalidInput, StaleEditError
 from workbench.models import ActivityEntry, Project, Stakeholder, SuccessCriterion
-from workbench.seed import seed_demo_data
 from workbench.services import projects as svc
 
 TODAY = date(2026, 11, 22)

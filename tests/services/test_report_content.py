@@ -10,13 +10,13 @@ import pytest
 from docx import Document
 
 from workbench.db import make_engine
+from workbench.demo_data import seed_demo_data
 from workbench.domain.estimates import (
     CostModelInputs,
     estimate_project_cost,
     simulate_project_cost,
 )
 from workbench.reporting.formats import render
-from workbench.seed import seed_demo_data
 from workbench.services import estimates as estimate_service
 from workbench.services import projects as project_service
 from workbench.services.report import build_report

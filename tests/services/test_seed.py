@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from workbench.seed import seed_demo_data
+from workbench.demo_data import seed_demo_data
 from workbench.services import demos as demo_service
 from workbench.services import estimates as estimate_service
 from workbench.services import experiments as experiment_service

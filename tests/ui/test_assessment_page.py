@@ -5,8 +5,8 @@ import pytest
 from tests.dates import TODAY
 from workbench.db import make_engine
 from workbench.domain.assessment import Group, Polarity, Scale
-from workbench.question_bank import DEFAULT_QUESTION_BANK_PATH, QUESTION_BANK_VARIABLE
-from workbench.question_bank import load_question_bank as load_bank
+from workbench.reference.questions import DEFAULT_QUESTION_BANK_PATH, QUESTION_BANK_VARIABLE
+from workbench.reference.questions import load_question_bank as load_bank
 from workbench.services import assessment as assessment_service
 from workbench.services import projects as project_service
 from workbench.services import registers

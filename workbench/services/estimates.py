@@ -53,7 +53,7 @@ from workbench.domain.estimates import (
 )
 from workbench.errors import InvalidInput, NotFound, StaleEditError
 from workbench.models import LONG_TEXT_MAX, NAME_MAX, Project, Scenario, utc_now
-from workbench.reference_data import GpuSpec, GridRegion, NamedTable
+from workbench.reference.estimates import GpuSpec, GridRegion, NamedTable
 from workbench.services.projects import check_actor
 
 DEFAULT_SEED = 2026

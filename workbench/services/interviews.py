@@ -29,12 +29,6 @@ from sqlmodel import Session, col, select
 
 from workbench import crud
 from workbench.errors import InvalidInput, NotFound
-from workbench.interview_templates import (
-    QUESTION_TEXT_MAX,
-    InterviewQuestion,
-    InterviewTemplate,
-    default_templates,
-)
 from workbench.models import (
     LONG_TEXT_MAX,
     SHORT_TEXT_MAX,
@@ -48,6 +42,12 @@ from workbench.models import (
     ProjectNote,
     Risk,
     SourceKind,
+)
+from workbench.reference.interviews import (
+    QUESTION_TEXT_MAX,
+    InterviewQuestion,
+    InterviewTemplate,
+    default_templates,
 )
 from workbench.services import projects as project_service
 from workbench.services import registers

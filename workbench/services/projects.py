@@ -23,7 +23,6 @@ from workbench.domain.lifecycle import (
     plan_phase_move,
 )
 from workbench.errors import InvalidInput, NotFound, StaleEditError, field_errors
-from workbench.lifecycle import default_gates
 from workbench.models import (
     SHORT_TEXT_MAX,
     ActivityPublic,
@@ -40,6 +39,7 @@ from workbench.models import (
     SuccessCriterionPublic,
     utc_now,
 )
+from workbench.reference.gates import default_gates
 
 ACTIVITY_PAGE = 200
 

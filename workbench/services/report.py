@@ -14,7 +14,7 @@ from workbench.charts.experiments import experiment_timeline
 from workbench.domain.lifecycle import Phase
 from workbench.domain.money import format_usd
 from workbench.models import NoteKind
-from workbench.question_bank import load_question_bank
+from workbench.reference.questions import load_question_bank
 from workbench.reporting.document import (
     BulletList,
     Chart,

@@ -5,7 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.domain.assessment import Question
-from workbench.question_bank import InvalidQuestionBank, load_question_bank, question_bank_path
+from workbench.reference.questions import (
+    InvalidQuestionBank,
+    load_question_bank,
+    question_bank_path,
+)
 
 
 @st.cache_data(show_spinner=False)

@@ -11,9 +11,9 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from workbench.demo_data.workspace import seed_ride_time_workspace
 from workbench.domain.lifecycle import Phase
 from workbench.models import Project
-from workbench.seed_workspace import seed_ride_time_workspace
 from workbench.services import projects as project_service
 
 SEED_ACTOR = "Demo data"

@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from workbench.config import DATA_DIR
+
 __all__ = [
     "DEFAULT_GRID_REGIONS_PATH",
     "DEFAULT_HARDWARE_PATH",
@@ -26,10 +28,9 @@ __all__ = [
     "load_hardware",
 ]
 
-_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DEFAULT_HARDWARE_PATH = _DATA_DIR / "hardware.toml"
+DEFAULT_HARDWARE_PATH = DATA_DIR / "hardware.toml"
 """The GPU table shipped with the workbench."""
-DEFAULT_GRID_REGIONS_PATH = _DATA_DIR / "grid_regions.toml"
+DEFAULT_GRID_REGIONS_PATH = DATA_DIR / "grid_regions.toml"
 """The grid-intensity table shipped with the workbench."""
 
 _PRICE_DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$")

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from workbench.domain.estimates import Range, RoleEffort
 from workbench.domain.workdays import is_working_day
-from workbench.question_bank import load_question_bank
+from workbench.reference.questions import load_question_bank
 from workbench.services import assessment as assessment_service
 from workbench.services import demos as demo_service
 from workbench.services import estimates as estimate_service

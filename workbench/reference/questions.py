@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from workbench.config import DATA_DIR
 from workbench.domain.assessment import HARD_STOPS, InvalidQuestion, Question
 
-DEFAULT_QUESTION_BANK_PATH = Path(__file__).resolve().parent.parent / "data" / "questions.toml"
+DEFAULT_QUESTION_BANK_PATH = DATA_DIR / "questions.toml"
 QUESTION_BANK_VARIABLE = "WORKBENCH_QUESTION_BANK"
 """Environment variable naming another question bank file (a team's own copy)."""
 

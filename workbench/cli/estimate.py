@@ -5,8 +5,7 @@ one JSON object on stdout; without it, one ``key: value`` line per result. Bad f
 (a negative count, a probability above 1, an MFU of 0, an unknown GPU) exit with status 2 and one
 ``error: …`` line on stderr, and print nothing on stdout.
 
-``register(subparsers)`` adds the ``estimate`` subcommand to another program's parser; this
-module also runs on its own: ``python -m workbench.estimate_cli estimate training …``.
+``register(subparsers)`` adds the ``estimate`` subcommand to the workbench's parser.
 """
 
 import argparse
@@ -17,14 +16,14 @@ from typing import Any, NoReturn
 
 from workbench.domain import estimates
 from workbench.domain.estimates import InvalidEstimateInput
-from workbench.reference_data import (
+from workbench.reference.estimates import (
     InvalidReferenceData,
     UnknownReferenceName,
     load_grid_regions,
     load_hardware,
 )
 
-__all__ = ["OneLineErrorParser", "main", "register", "run"]
+__all__ = ["OneLineErrorParser", "register", "run"]
 
 EXIT_BAD_INPUT = 2
 EXIT_BAD_REFERENCE_DATA = 1
@@ -122,14 +121,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write("".join(f"{key}: {_readable(value)}\n" for key, value in result.items()))
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``estimate KIND …`` on its own (``python -m workbench.estimate_cli``)."""
-    parser = OneLineErrorParser(prog="python -m workbench.estimate_cli")
-    register(parser.add_subparsers(dest="command", required=True, parser_class=OneLineErrorParser))
-    args = parser.parse_args(argv)
-    return args.func(args)
 
 
 def _fail(message: str, status: int) -> int:
@@ -349,7 +340,3 @@ _KINDS: tuple[
     ("shutdown", "saving from switching compute off out of hours", _add_shutdown, _shutdown),
     ("value", "monthly value of acting on predictions vs no model", _add_value, _value),
 )
-
-
-if __name__ == "__main__":
-    sys.exit(main())
