@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-# Raised by the database when two saves of the same record cross at the very moment of writing;
-# the transaction is rolled back, so nothing is stored, and the user only needs to retry.
-CONCURRENT_WRITE_ERRORS = (StaleDataError, IntegrityError)
+# Raised when two saves of the same record cross at the very moment of writing (SQLAlchemy's
+# version check); the transaction is rolled back, so nothing is stored, and the user only needs
+# to retry. Any other database error is a fault: one sentence and an id in the log.
+CONCURRENT_WRITE_ERRORS = (StaleDataError,)
 CONCURRENT_WRITE_MESSAGE = (
     "Not saved: someone else saved a change to the same record at the same moment. "
     "Nothing of yours was stored; reload the page to see their change, then try again."

@@ -138,15 +138,18 @@ APP_IDLE = """() => {
   return !!app
     && app.getAttribute('data-test-script-state') === 'notRunning'
     && app.getAttribute('data-test-connection-state') === 'CONNECTED'
-    && !document.querySelector('[data-testid="stStatusWidget"]');
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-stale="true"]');
 }"""
 
 
 def wait_idle(page) -> None:
     """Wait until the app is connected and no script run is under way.
 
-    This says nothing about whether a click's rerun has started yet: a test follows every
-    action with an expectation of what that action shows, which Playwright waits for.
+    Idle also means no element of an earlier run is still on screen (Streamlit marks those
+    stale). This says nothing about whether a click's rerun has started yet: a test follows
+    every action with an expectation of what that action shows, which Playwright waits for, and
+    then waits for the app to be idle again.
     """
     page.wait_for_function(APP_IDLE, timeout=30_000)
 

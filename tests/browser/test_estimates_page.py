@@ -51,9 +51,8 @@ def test_change_an_input_and_compare_scenarios(streamlit_server, page):
     price = page.get_by_role("spinbutton", name="Price per GPU-hour (USD)", exact=True)
     price.fill("10")
     price.press("Enter")
-    wait_idle(page)
-
     expect(total).not_to_have_text(f"${before:,.0f}")
+    wait_idle(page)
     after = dollars(total.inner_text())
     assert abs(after - before - 5 * GPU_HOURS * (10 - 5.12)) <= 1
     expect(page.get_by_text("Cost by line over 12 months")).to_be_visible()
@@ -61,11 +60,14 @@ def test_change_an_input_and_compare_scenarios(streamlit_server, page):
 
     page.get_by_role("textbox", name="Your name", exact=True).fill("Priya")
     page.get_by_role("textbox", name="Your name", exact=True).press("Enter")
+    expect(page.get_by_text("Enter your name to make changes.")).to_have_count(0)
     wait_idle(page)
     for name, gpu_price in (("Premium GPUs", None), ("Spot GPUs", "2")):
         if gpu_price:
+            shown = total.inner_text()
             price.fill(gpu_price)
             price.press("Enter")
+            expect(total).not_to_have_text(shown)  # the new price is in before saving
             wait_idle(page)
         page.get_by_role("textbox", name="Scenario name", exact=True).fill(name)
         page.get_by_role("button", name="Save as new scenario").click()

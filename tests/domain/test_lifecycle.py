@@ -10,6 +10,7 @@ from workbench.domain.lifecycle import (
     Phase,
     PhaseGate,
     is_delivery_date_acceptable,
+    move_targets,
     next_phase,
     open_gate_items,
     plan_phase_move,
@@ -121,3 +122,25 @@ def test_bad_lifecycle_file_names_file_and_problem(tmp_path, content, message):
         load_gates(path)
     assert str(path) in str(error.value)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "phase, targets",
+    [
+        (Phase.PLANNING, [Phase.SCOPING]),
+        (Phase.EXPERIMENTATION, [Phase.PLANNING, Phase.SCOPING, Phase.DEVELOPMENT]),
+        (
+            Phase.EVALUATION,
+            [
+                Phase.PLANNING,
+                Phase.SCOPING,
+                Phase.EXPERIMENTATION,
+                Phase.DEVELOPMENT,
+                Phase.DEPLOYMENT,
+            ],
+        ),
+    ],
+    ids=["first", "middle", "last"],
+)
+def test_a_project_moves_back_anywhere_or_on_by_one(phase, targets):
+    assert move_targets(phase) == targets

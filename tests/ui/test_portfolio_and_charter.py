@@ -131,8 +131,8 @@ def test_stale_save_in_the_page_is_refused_and_shows_newer_values(open_app, app_
     bo.run()
     assert any("Not saved" in e.value for e in bo.error)
     conflicts = bo.dataframe[0].value
-    row = conflicts[conflicts["field"] == "sponsor"].iloc[0]
-    assert (row["your value"], row["newer saved value"]) == ("COO", "CFO")
+    row = conflicts[conflicts["What"] == "Sponsor"].iloc[0]
+    assert (row["Yours"], row["Saved meanwhile"]) == ("COO", "CFO")
     assert by_label(bo.text_input, "Sponsor").value == "COO"  # Bo's edit is not lost
     engine = make_engine(app_db)
     assert svc.get_project(engine, project.id).project.sponsor == "CFO"
@@ -146,6 +146,9 @@ def test_phase_move_from_the_page_records_open_items(open_app, app_db):
         "Sponsor asked to start scoping"
     )
     next(b for b in at.button if b.label == "Move phase").click()
+    at.run()
+    assert "Move the project from Planning to Scoping & research?" in at.text[0].value
+    next(b for b in at.button if b.key.endswith("__confirmed")).click()
     at.run()
     engine = make_engine(app_db)
     detail = svc.get_project(engine, project.id)

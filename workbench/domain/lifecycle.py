@@ -117,6 +117,12 @@ def plan_phase_move(
     return PhaseMove(from_phase=current, to_phase=target, open_items=open_items)
 
 
+def move_targets(phase: Phase) -> list[Phase]:
+    """Where a project in `phase` may be moved: back to any earlier phase, or on to the next."""
+    following = next_phase(phase)
+    return [p for p in Phase if p.index < phase.index] + ([following] if following else [])
+
+
 def next_phase(phase: Phase) -> Phase | None:
     """The phase after `phase`, or None after Evaluation."""
     phases: Sequence[Phase] = list(Phase)

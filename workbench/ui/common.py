@@ -23,6 +23,7 @@ from workbench.errors import (
 )
 from workbench.services import projects as project_service
 from workbench.services.projects import ProjectDetail
+from workbench.ui.forms import unexpected_error_message
 
 log = logging.getLogger(__name__)
 PROJECT_PARAM = "project"
@@ -120,7 +121,8 @@ def open_project(project_id: int, page: str) -> None:
 
 def run_page(page) -> None:
     """Run the chosen page; a save that crossed another at the moment of writing (rolled back,
-    nothing stored) gets a plain message instead of a traceback."""
+    nothing stored) gets a plain message, any other fault one sentence and an id that is also in
+    the server log — never a traceback."""
     try:
         page.run()
     except CONCURRENT_WRITE_ERRORS:
@@ -128,6 +130,8 @@ def run_page(page) -> None:
             "concurrent write refused on page %s", getattr(page, "title", "?"), exc_info=True
         )
         st.error(CONCURRENT_WRITE_MESSAGE, icon=":material/sync_problem:")
+    except Exception as error:
+        st.error(unexpected_error_message(error), icon=":material/error:")
 
 
 def _recall_name() -> None:
