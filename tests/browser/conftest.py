@@ -109,10 +109,19 @@ def browser():
 
     # Two cores run the server, the browser and the tests: give assertions room to breathe.
     expect.set_options(timeout=20_000)
-    with sync_playwright() as playwright:
+    # Under `faketime` (moving the clock for the whole suite) the preloaded library aborts
+    # Playwright's node driver: start the driver, and the browser it launches, without it. The
+    # streamlit server keeps the moved clock.
+    preload = os.environ.pop("LD_PRELOAD", None)
+    try:
+        playwright = sync_playwright().start()
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    finally:
+        if preload is not None:
+            os.environ["LD_PRELOAD"] = preload
+    yield browser
+    browser.close()
+    playwright.stop()
 
 
 @pytest.fixture
