@@ -1,4 +1,5 @@
-"""Portfolio: every project with its phase, owner and delivery date; search, filter, create."""
+"""Portfolio: every project with its phase, owner and delivery date; search, filter, create —
+and, in an empty workspace, what the workbench is for and the first step."""
 
 from textwrap import shorten
 
@@ -6,12 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from workbench.domain.lifecycle import Phase
-from workbench.errors import InvalidInput
 from workbench.services import experiments as experiment_service
 from workbench.services import parking_lot as parking_lot_service
 from workbench.services import projects as project_service
-from workbench.ui.common import actor, data_changed, engine, field_error, open_project, today
-from workbench.ui.forms import forget, form_errors, set_form_errors
+from workbench.ui.common import actor, engine, open_project, project_names, today
+from workbench.ui.forms import Form
+from workbench.ui.onboarding import render_welcome
 from workbench.ui.portfolio_chart import render_portfolio_chart
 
 st.title("Portfolio")
@@ -19,6 +20,70 @@ st.caption(
     "Every project the team is planning, where it stands in the lifecycle, and who owns it. "
     "Select a row to open its charter."
 )
+
+NEW_FIELDS = {
+    "name": "Name *",
+    "problem": "What is the business problem?",
+    "why_now": "Why does it matter now?",
+    "owner": "Owner",
+    "sponsor": "Sponsor",
+    "target_delivery_date": "Target delivery date",
+}
+OPEN_KEY = "portfolio__open_created"
+workspace_empty = not project_names()
+
+render_welcome(empty=workspace_empty)
+
+creator = Form(
+    "new_project",
+    initial={field: None if field == "target_delivery_date" else "" for field in NEW_FIELDS},
+    labels=NEW_FIELDS,
+)
+
+
+def create(form: Form):
+    created = project_service.create_project(
+        engine(), data=form.values(), actor=actor(), today=today()
+    )
+    st.session_state[OPEN_KEY] = created.id
+    return created
+
+
+with st.expander(
+    "New project",
+    expanded=workspace_empty or bool(creator.errors),
+    icon=":material/add_circle:",
+):
+    st.caption(
+        "Start with **what** and **why** — the how comes later (Wilson, ch. 1). "
+        "Everything here can be refined on the Charter page."
+    )
+    with creator.render():
+        st.text_input(NEW_FIELDS["name"], key=creator.key("name"))
+        creator.error("name")
+        st.text_area(NEW_FIELDS["problem"], key=creator.key("problem"))
+        creator.error("problem")
+        st.text_area(NEW_FIELDS["why_now"], key=creator.key("why_now"))
+        creator.error("why_now")
+        columns = st.columns(3)
+        for column, field in zip(columns, ["owner", "sponsor"], strict=False):
+            with column:
+                st.text_input(NEW_FIELDS[field], key=creator.key(field))
+                creator.error(field)
+        with columns[2]:
+            st.date_input(
+                NEW_FIELDS["target_delivery_date"], key=creator.key("target_delivery_date")
+            )
+            creator.error("target_delivery_date")
+        creator.submit_button(
+            "Create project",
+            create,
+            success="",  # the Charter of the new project opens at once
+            type="primary",
+        )
+created_id = st.session_state.pop(OPEN_KEY, None)
+if created_id is not None:
+    open_project(created_id, "pages/team/charter.py")
 
 filters = st.columns([3, 3, 2])
 search = filters[0].text_input(
@@ -102,52 +167,8 @@ if projects:
     if rows:
         open_project(projects[rows[0]].id, "pages/team/charter.py")
 else:
-    st.info(
-        "No project matches these filters." if (search or phases or owner) else "No project yet."
-    )
+    if search or phases or owner:
+        st.info("No project matches these filters.")
 
 if projects:
     render_portfolio_chart([p.id for p in projects])
-
-st.divider()
-FORM = "new_project"
-errors = form_errors(FORM)
-with st.expander("New project", expanded=bool(errors) or not projects):
-    st.caption(
-        "Start with **what** and **why** — the how comes later (Wilson, ch. 1). "
-        "Everything here can be refined on the Charter page."
-    )
-    with st.form(FORM):
-        st.text_input("Name *", key="new_name", max_chars=None)
-        field_error(errors, "name")
-        st.text_area("What is the business problem?", key="new_problem")
-        field_error(errors, "problem")
-        st.text_area("Why does it matter now?", key="new_why_now")
-        field_error(errors, "why_now")
-        columns = st.columns(3)
-        with columns[0]:
-            st.text_input("Owner", key="new_owner")
-            field_error(errors, "owner")
-        with columns[1]:
-            st.text_input("Sponsor", key="new_sponsor")
-            field_error(errors, "sponsor")
-        with columns[2]:
-            st.date_input("Target delivery date", value=None, key="new_target_delivery_date")
-            field_error(errors, "target_delivery_date")
-        field_error(errors, "actor")
-        submitted = st.form_submit_button("Create project", type="primary")
-
-if submitted:
-    fields = ["name", "problem", "why_now", "owner", "sponsor", "target_delivery_date"]
-    data = {field: st.session_state.get(f"new_{field}") for field in fields}
-    try:
-        created = project_service.create_project(engine(), data=data, actor=actor(), today=today())
-    except InvalidInput as error:
-        set_form_errors(FORM, error.errors)
-        st.rerun()
-    else:
-        set_form_errors(FORM, None)
-        forget(f"new_{field}" for field in fields)
-        data_changed()
-        st.toast(f"Created {created.name!r}.")
-        open_project(created.id, "pages/team/charter.py")

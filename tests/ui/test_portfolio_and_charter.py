@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from tests.dates import TODAY
+from tests.ui.helpers import by_label, click, messages
 from workbench.db import make_engine
 from workbench.services import projects as svc
 
@@ -14,12 +15,6 @@ def seed(url, name="Churn model", **extra):
     project = svc.create_project(engine, data={"name": name, **extra}, actor="Seeder", today=TODAY)
     engine.dispose()
     return project
-
-
-def by_label(widgets, label):
-    matches = [w for w in widgets if w.label == label]
-    assert matches, f"no widget labelled {label!r}"
-    return matches[0]
 
 
 def test_portfolio_smoke_lists_projects_and_phase_counts(open_app, app_db):
@@ -46,9 +41,7 @@ def test_new_project_form_creates_and_opens_the_charter(open_app, app_db):
     by_label(at.text_input, "Name *").input("Ride-time anomalies")
     by_label(at.text_area, "What is the business problem?").input("Rides take too long")
     by_label(at.text_input, "Owner").input("Priya")
-    at.button[0].click()  # the form's submit button
-    at.run()
-    assert not at.exception
+    click(at, "Create project")
     assert at.title[0].value == "Ride-time anomalies"
     engine = make_engine(app_db)
     [project] = svc.list_projects(engine)
@@ -66,11 +59,11 @@ def test_new_project_with_bad_input_shows_messages_and_stores_nothing(open_app, 
     at = open_app()
     by_label(at.text_input, "Name *").input("x" * 10_000)
     by_label(at.date_input, "Target delivery date").set_value(TODAY - timedelta(days=3))
-    at.button[0].click()
-    at.run()
-    messages = " ".join(m.value for m in at.markdown)
-    assert "Too long: at most 120 characters (this has 10000)" in messages
-    assert "is in the past" in messages
+    click(at, "Create project")
+    shown = " ".join(messages(at))
+    assert "Too long: at most 120 characters (this has 10000)" in shown
+    assert "is in the past" in shown
+    assert by_label(at.text_input, "Name *").value == "x" * 10_000  # nothing typed is lost
     engine = make_engine(app_db)
     assert svc.list_projects(engine) == []
     engine.dispose()
@@ -79,9 +72,8 @@ def test_new_project_with_bad_input_shows_messages_and_stores_nothing(open_app, 
 def test_saving_without_a_name_asks_who_you_are(open_app, app_db):
     at = open_app(actor="")
     by_label(at.text_input, "Name *").input("Anything")
-    at.button[0].click()
-    at.run()
-    assert "Say who you are" in " ".join(m.value for m in at.markdown)
+    click(at, "Create project")
+    assert "Say who you are" in " ".join(messages(at))
 
 
 def test_charter_smoke_shows_the_selected_project(open_app, app_db):
@@ -169,8 +161,7 @@ def test_signed_in_user_is_the_actor_and_no_name_is_asked(app_db):
     assert not [w for w in at.sidebar.text_input if w.label == "Your name"]
     assert any("Dana Signed" in c.value for c in at.sidebar.caption)
     by_label(at.text_input, "Name *").input("Signed-in project")
-    at.button[0].click()
-    at.run()
+    click(at, "Create project")
     engine = make_engine(app_db)
     [project] = svc.list_projects(engine)
     assert svc.list_activity(engine, project.id)[0].actor == "Dana Signed"
@@ -202,8 +193,7 @@ def test_the_app_runs_the_same_on_postgresql(postgres_url, monkeypatch):
         at.session_state["actor_name"] = "Ann"
         at.run()
         by_label(at.text_input, "Name *").input("Team project")
-        at.button[0].click()
-        at.run()
+        click(at, "Create project")
         assert at.title[0].value == "Team project"
         by_label(at.text_input, "Sponsor").input("CFO")
         next(b for b in at.button if b.label == "Save charter").click()
@@ -215,4 +205,33 @@ def test_the_app_runs_the_same_on_postgresql(postgres_url, monkeypatch):
     engine = make_engine(postgres_url)
     [project] = svc.list_projects(engine)
     assert (project.name, project.sponsor, project.version) == ("Team project", "CFO", 2)
+    engine.dispose()
+
+
+def test_an_empty_workspace_says_what_the_workbench_is_for(open_app, app_db):
+    at = open_app()
+    assert at.subheader[0].value == "Welcome to the Scoping Workbench"
+    assert at.expander[0].label == "New project"  # the first step, before any table
+    click(at, "Add three demo projects")
+    engine = make_engine(app_db)
+    assert len(svc.list_projects(engine)) == 3
+    engine.dispose()
+    assert not [h for h in at.subheader if h.value == "Welcome to the Scoping Workbench"]
+    assert [m.value for m in at.success] == [
+        "Added 3 demo projects: open one from the table below."
+    ]
+
+
+def test_a_second_click_on_create_creates_nothing_more(open_app, app_db):
+    seed(app_db, "Fraud alerts")
+    at = open_app()
+    assert not [h for h in at.subheader if h.value == "Welcome to the Scoping Workbench"]
+    by_label(at.text_input, "Name *").input("Churn")
+    form_key = next(b.key for b in at.button if b.label == "Create project")
+    click(at, "Create project")
+    at.switch_page("pages/team/portfolio.py").run()
+    assert by_label(at.text_input, "Name *").value == ""  # the form is empty again
+    assert form_key not in [b.key for b in at.button]  # the old rendered form is gone
+    engine = make_engine(app_db)
+    assert sorted(p.name for p in svc.list_projects(engine)) == ["Churn", "Fraud alerts"]
     engine.dispose()

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from workbench import crud
+from workbench import crud, versioning
 from workbench.domain.lifecycle import (
     InvalidPhaseMove,
     Phase,
@@ -332,8 +332,9 @@ def update_project_noting_source(
             previous_delivery_date=project.target_delivery_date,
         )
         fields = update.model_dump(exclude_unset=True)
-        if project.version != expected_version:
-            _refuse_stale(session, project, fields, valid_criteria, valid_stakeholders)
+        _check_version(
+            session, project, expected_version, fields, valid_criteria, valid_stakeholders
+        )
         changes: dict[str, Any] = {
             key: [_json_value(getattr(project, key)), _json_value(value)]
             for key, value in fields.items()
@@ -385,41 +386,39 @@ def update_project_noting_source(
         )
 
 
-def _refuse_stale(session, project, fields, criteria, stakeholders):
+def _stale(session, project, fields, criteria, stakeholders) -> StaleEditError:
+    """The refusal of a charter edit or phase move made on an older version of the project,
+    with the success criteria and stakeholders compared too."""
     current = _detail(session, project)
-    conflicts: dict[str, tuple[Any, Any]] = {
-        key: (value, getattr(current.project, key))
-        for key, value in fields.items()
-        if getattr(current.project, key) != value
-    }
+    error = versioning.stale_error(session, project, fields, public=lambda _: current.project)
     for label, mine, theirs, row_fields in (
         ("success criteria", criteria, current.criteria, CRITERION_FIELDS),
         ("stakeholders", stakeholders, current.stakeholders, STAKEHOLDER_FIELDS),
     ):
         if mine is None:
             continue
-        mine_rows, their_rows = (
-            _rows_signature(mine, row_fields),
-            _rows_signature(theirs, row_fields),
-        )
+        mine_rows = _rows_signature(mine, row_fields)
+        their_rows = _rows_signature(theirs, row_fields)
         if mine_rows != their_rows:
-            conflicts[label] = (mine_rows, their_rows)
-    raise StaleEditError(
-        current=current.project,
-        conflicts=conflicts,
-        saved_by=crud.last_actor(session, project_id=project.id),
-    )
+            error.conflicts[label] = (mine_rows, their_rows)
+    return error
 
 
-def _commit_versioned(session, project, fields, criteria, stakeholders):
+def _check_version(session, project, expected_version, fields, criteria=None, stakeholders=None):
+    if project.version != expected_version:
+        raise _stale(session, project, fields, criteria, stakeholders)
+
+
+def _commit_versioned(session, project, fields, criteria=None, stakeholders=None):
     """Commit; if another writer got in between our read and this write, refuse as stale."""
     project_id = project.id
     try:
         session.commit()
     except StaleDataError:
         session.rollback()
-        fresh = session.get(Project, project_id)
-        _refuse_stale(session, fresh, fields, criteria, stakeholders)
+        raise _stale(
+            session, session.get(Project, project_id), fields, criteria, stakeholders
+        ) from None
 
 
 def tick_gate_items(
@@ -589,12 +588,11 @@ def move_phase(
         project = session.get(Project, project_id)
         if project is None:
             raise NotFound(f"There is no project with id {project_id}.")
-        if project.version != expected_version:
-            _refuse_stale(session, project, {"phase": Phase(target)}, None, None)
+        _check_version(session, project, expected_version, {"phase": Phase(target)})
         transition = apply_phase_move(
             session, project, target=target, actor=actor, note=note, gates=gates
         )
-        _commit_versioned(session, project, {"phase": Phase(target)}, None, None)
+        _commit_versioned(session, project, {"phase": Phase(target)})
         session.refresh(transition)
         return PhaseTransitionPublic.model_validate(transition)
 
