@@ -3,8 +3,10 @@ where they came from and when to revisit them, so they come back instead of bein
 
 An item is *due for review* while it is parked and its revisit date has come
 (``revisit_on <= today``) or its project has reached the phase named to revisit it in.
-Status moves parked → revived or dropped (a dropped idea may be parked again); promoting an
-item to an experiment revives it in the same step and keeps the link both ways.
+Status moves follow `workbench.domain.parking_lot.STATUS_MOVES` (parked → revived or dropped; a
+dropped idea may be parked again); promoting an item to an experiment revives it in the same step
+and keeps the link both ways. Every edit carries the version the user saw and goes through
+`workbench.versioning`: a stale edit is refused with `StaleEditError`, nothing written.
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import func, or_
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from workbench import crud
+from workbench.domain import parking_lot as rules
 from workbench.domain.lifecycle import Phase
-from workbench.errors import InvalidInput, NotFound, StaleEditError, field_errors
+from workbench.errors import InvalidInput, NotFound, field_errors
 from workbench.models import (
     SHORT_TEXT_MAX,
     Experiment,
@@ -35,7 +37,6 @@ from workbench.models import (
 from workbench.services.experiments import (
     ExperimentPublic,
     add_experiment,
-    parse_phase,
     validate_experiment_input,
 )
 from workbench.services.projects import check_actor
@@ -45,6 +46,7 @@ from workbench.services.registers import (
     ParkingLotPublic,
     create_parking_lot_item,
 )
+from workbench.versioning import commit, load_for_edit
 
 __all__ = [
     "LEVELS",
@@ -71,11 +73,8 @@ SOURCE_KINDS: tuple[SourceKind, ...] = (
 )
 """Where an idea can come from, in the order a form offers them."""
 
-STATUS_MOVES: Mapping[ParkingLotStatus, frozenset[ParkingLotStatus]] = {
-    ParkingLotStatus.PARKED: frozenset({ParkingLotStatus.REVIVED, ParkingLotStatus.DROPPED}),
-    ParkingLotStatus.DROPPED: frozenset({ParkingLotStatus.PARKED}),
-    ParkingLotStatus.REVIVED: frozenset(),
-}
+STATUS_MOVES = rules.STATUS_MOVES
+"""Where a status may move (the domain's rule, re-exported for pages)."""
 
 EDITABLE = (
     "idea",
@@ -116,19 +115,6 @@ class DueParkingLotItem:
         return self.idea
 
 
-def _due_reason(
-    status: str, revisit_on: date | None, revisit_phase: str | None, phase: Phase, today: date
-) -> str:
-    """Why a parked item is due for review on `today` ('' when it is not)."""
-    if ParkingLotStatus(status) is not ParkingLotStatus.PARKED:
-        return ""
-    if revisit_on is not None and revisit_on <= today:
-        return f"revisit date {revisit_on.isoformat()} reached"
-    if revisit_phase and revisit_phase == phase.value:
-        return f"project is in {phase.label}"
-    return ""
-
-
 def _blank(value: Any) -> bool:
     """None, NaN/NaT (an empty table cell) or an empty string."""
     if value is None:
@@ -152,7 +138,7 @@ def _project(session: Session, project_id: int) -> Project:
 def _phase_value(value: Any, field: str, errors: dict[str, str]) -> str | None:
     """A phase's stored value from a value or label (None when blank); messages in `errors`."""
     try:
-        phase = parse_phase(value)
+        phase = rules.phase_from_text(value)
     except ValueError as error:
         errors[field] = str(error)
         return None
@@ -196,7 +182,9 @@ def list_items(engine: Engine, project_id: int, today: date) -> list[ParkingLotR
         )
         rows = []
         for item in items:
-            reason = _due_reason(item.status, item.revisit_on, item.revisit_phase, phase, today)
+            reason = rules.due_reason(
+                item.status, item.revisit_on, item.revisit_phase, phase, today
+            )
             rows.append(
                 ParkingLotRow(
                     item=ParkingLotPublic.model_validate(item),
@@ -215,33 +203,43 @@ def _plain(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-def _parse_row(index: int, row: Mapping[str, Any], errors: dict[str, str]) -> dict[str, Any]:
-    """One edited table row checked and normalised; messages (by row) in `errors`."""
-    prefix = f"items[{index + 1}]."
-    values: dict[str, Any] = {}
-    for key in EDITABLE:
-        value = row.get(key)
-        if _blank(value) and not isinstance(value, str):
-            value = None if key in {"revisit_on", "revisit_phase", "status"} else ""
-        if isinstance(value, datetime):
-            value = value.date()
-        values[key] = value.strip() if isinstance(value, str) else value
-    values["revisit_phase"] = _phase_value(
-        values["revisit_phase"], prefix + "revisit_phase", errors
-    )
-    status = values.pop("status")
+def _cell(key: str, value: Any) -> Any:
+    """One table cell as the record stores it (an empty cell is None or '')."""
+    if _blank(value) and not isinstance(value, str):
+        return None if key in {"revisit_on", "revisit_phase", "status"} else ""
+    if isinstance(value, datetime):
+        return value.date()
+    return value.strip() if isinstance(value, str) else value
+
+
+def _check_row(
+    item: ParkingLotItem, changed: Mapping[str, Any], prefix: str, errors: dict[str, str]
+) -> dict[str, Any]:
+    """The changed fields of one row, checked against the stored item and normalised; messages
+    (keyed ``items[N].field``) go to `errors`."""
+    values = {key: _cell(key, changed[key]) for key in EDITABLE if key in changed}
+    if "revisit_phase" in values:
+        values["revisit_phase"] = _phase_value(
+            values["revisit_phase"], prefix + "revisit_phase", errors
+        )
+    if "status" in values:
+        message = rules.status_move_error(item.status, values["status"] or "")
+        if message:
+            errors[prefix + "status"] = message
+        else:
+            values["status"] = ParkingLotStatus(values["status"])
+    merged = {key: getattr(item, key) for key in EDITABLE if key != "status"}
+    merged.update({k: v for k, v in values.items() if k != "status"})
     try:
-        values["status"] = ParkingLotStatus(status)
-    except ValueError:
-        errors[prefix + "status"] = "Choose one of: parked, revived, dropped."
-    try:
-        parsed = ParkingLotCreate.model_validate({k: v for k, v in values.items() if k != "status"})
+        parsed = ParkingLotCreate.model_validate(merged)
     except ValidationError as error:
-        errors.update(field_errors(error, prefix=prefix))
+        errors.update(
+            {k: m for k, m in field_errors(error, prefix=prefix).items() if k not in errors}
+        )
     else:
-        values.update(parsed.model_dump(include=set(EDITABLE)))
+        values.update(parsed.model_dump(include=set(values) - {"status"}))
     for field in ("value", "effort"):
-        if values.get(field) not in LEVELS:
+        if field in values and values[field] not in LEVELS:
             errors[prefix + field] = f"Choose one of: {', '.join(LEVELS)}."
     return values
 
@@ -253,25 +251,33 @@ def update_items(
     edits: Sequence[Mapping[str, Any]],
     actor: str,
 ) -> int:
-    """Save edited parking-lot rows (each with `id` and its loaded `version`), all or none.
+    """Save the parking-lot rows one user changed, all or none.
 
-    Raises InvalidInput naming the row, or StaleEditError when a row changed meanwhile.
-    Status moves follow ``STATUS_MOVES``. Returns how many items changed.
+    Each edit is ``{"id", "version", **changed}``: the item's id, the version the user saw, and
+    only the fields they changed (a whole row works too: fields equal to the stored ones are
+    left alone). An optional ``row`` is the row number the user sees, for messages (default: the
+    edit's place in `edits`). Status moves follow ``STATUS_MOVES``.
+
+    Raises:
+        StaleEditError: a row changed since the version its edit carries; nothing is written.
+        InvalidInput: a bad value or a status move the rules forbid, keyed ``items[N].field``.
+        NotFound: an item that is not on this project.
+
+    Returns how many items changed.
     """
     actor = check_actor(actor)
     errors: dict[str, str] = {}
-    parsed = [
-        (int(row["id"]), int(row["version"]), _parse_row(index, row, errors))
-        for index, row in enumerate(edits)
-    ]
-    if errors:
-        raise InvalidInput(errors)
-    changed = 0
+    writes: list[tuple[ParkingLotItem, dict[str, Any], dict[str, list[Any]]]] = []
     with Session(engine) as session:
-        for index, (item_id, version, new) in enumerate(parsed):
-            item = session.get(ParkingLotItem, item_id)
+        for index, edit in enumerate(edits):  # check every row before writing any
+            prefix = f"items[{edit.get('row', index + 1)}]."
+            item = session.get(ParkingLotItem, int(edit["id"]))
             if item is None or item.project_id != project_id:
-                raise NotFound(f"Parking-lot item {item_id} is not on this project.")
+                raise NotFound(
+                    f"There is no parked idea #{edit['id']} here any more (it may have been "
+                    "deleted)."
+                )
+            new = _check_row(item, edit, prefix, errors)
             diff = {
                 k: [_plain(getattr(item, k)), _plain(v)]
                 for k, v in new.items()
@@ -279,29 +285,25 @@ def update_items(
             }
             if not diff:
                 continue
-            if item.version != version:
-                raise StaleEditError(
-                    current=ParkingLotPublic.model_validate(item),
-                    conflicts={k: (d[1], d[0]) for k, d in diff.items()},
-                    saved_by=crud.last_actor(session, project_id=project_id),
-                )
-            old_status = ParkingLotStatus(item.status)
-            if new["status"] != old_status and new["status"] not in STATUS_MOVES[old_status]:
-                raise InvalidInput(
-                    {
-                        f"items[{index + 1}].status": f"A {old_status.value} idea cannot become "
-                        f"{new['status'].value}"
-                        + (
-                            " (use “Promote to experiment” to revive it)."
-                            if new["status"] is ParkingLotStatus.REVIVED
-                            else "."
-                        )
-                    }
-                )
-            item.sqlmodel_update(new)
+            mine = {k: new[k] for k in diff}
+            load_for_edit(
+                session,
+                ParkingLotItem,
+                item.id,
+                edit.get("version"),
+                mine,
+                what="parked idea",
+                project_id=project_id,
+                public=ParkingLotPublic.model_validate,
+            )
+            writes.append((item, mine, diff))
+        if errors:
+            raise InvalidInput(errors)
+        for item, mine, diff in writes:
+            item.sqlmodel_update(mine)
             item.updated_at = utc_now()
             session.add(item)
-            action = f"idea {new['status'].value}" if "status" in diff else "parking lot edited"
+            action = f"idea {mine['status'].value}" if "status" in diff else "parking lot edited"
             crud.record_activity(
                 session,
                 project_id=project_id,
@@ -310,17 +312,16 @@ def update_items(
                 summary=f"Parking lot: {item.idea[:120]!r}: changed "
                 + ", ".join(k.replace("_", " ") for k in diff)
                 + ".",
-                changes={"parking_lot_item_id": item_id, **diff},
+                changes={"parking_lot_item_id": item.id, **diff},
             )
-            changed += 1
-        try:
-            session.commit()
-        except StaleDataError as error:
-            session.rollback()
-            raise InvalidInput(
-                {"items": "Someone saved the parking lot at the same moment; reload and retry."}
-            ) from error
-    return changed
+        last = writes[-1] if writes else None
+        commit(
+            session,
+            last[0] if last else None,
+            last[1] if last else None,
+            public=ParkingLotPublic.model_validate,
+        )
+    return len(writes)
 
 
 def promote_to_experiment(
@@ -328,31 +329,37 @@ def promote_to_experiment(
     *,
     project_id: int,
     item_id: int,
-    expected_version: int,
+    expected_version: int | None,
     data: Mapping[str, Any],
     actor: str,
+    seen: Mapping[str, Any] | None = None,
 ) -> ExperimentPublic:
     """Turn a parked idea into an experiment in one step: the experiment links back to the item
     (`parking_lot_item_id`), the item becomes revived, and both are logged, in one transaction.
 
-    A blank approach name takes the idea's text. Raises InvalidInput for bad experiment input
-    or an item that is not parked, StaleEditError when the item changed since
-    `expected_version`.
+    `expected_version` is the item's version when the user opened the form; `seen` the item's
+    values they saw (shown beside the newer ones when the item changed meanwhile). A blank
+    approach name takes the idea's text.
+
+    Raises:
+        StaleEditError: the item changed since `expected_version`; nothing is written.
+        InvalidInput: bad experiment input, or an item that is not parked (key ``item``).
     """
     actor = check_actor(actor)
     with Session(engine) as session:
-        item = session.get(ParkingLotItem, item_id)
-        if item is None or item.project_id != project_id:
-            raise NotFound(f"Parking-lot item {item_id} is not on this project.")
+        item = load_for_edit(
+            session,
+            ParkingLotItem,
+            item_id,
+            expected_version,
+            seen,
+            what="parked idea",
+            project_id=project_id,
+            public=ParkingLotPublic.model_validate,
+        )
         approach = str(data.get("approach") or "").strip() or item.idea[:SHORT_TEXT_MAX]
         experiment_in = validate_experiment_input({**data, "approach": approach})
-        if item.version != expected_version:
-            raise StaleEditError(
-                current=ParkingLotPublic.model_validate(item),
-                conflicts={"status": (ParkingLotStatus.REVIVED.value, item.status)},
-                saved_by=crud.last_actor(session, project_id=project_id),
-            )
-        if ParkingLotStatus(item.status) is not ParkingLotStatus.PARKED:
+        if not rules.can_promote(item.status):
             raise InvalidInput(
                 {"item": f"Only a parked idea can be promoted; this one is {item.status}."}
             )
@@ -380,13 +387,7 @@ def promote_to_experiment(
                 "status": [ParkingLotStatus.PARKED.value, ParkingLotStatus.REVIVED.value],
             },
         )
-        try:
-            session.commit()
-        except StaleDataError as error:
-            session.rollback()
-            raise InvalidInput(
-                {"item": "Someone changed this idea at the same moment; reload and retry."}
-            ) from error
+        commit(session, item, seen, public=ParkingLotPublic.model_validate)
         session.refresh(experiment)
         return ExperimentPublic.model_validate(experiment)
 
@@ -412,7 +413,7 @@ def due_parking_lot_items(engine: Engine, today: date) -> list[DueParkingLotItem
                 project_name=name,
                 item_id=item.id,
                 idea=item.idea,
-                due_reason=_due_reason(
+                due_reason=rules.due_reason(
                     item.status, item.revisit_on, item.revisit_phase, Phase(phase), today
                 ),
             )

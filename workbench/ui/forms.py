@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 Success = str | Callable[[Any], str]
 FORM_ERROR = "_form"  # the key of a message about the whole form, not one field
+NO_VERSION = object()  # `Form(version=…)` not given: the form edits no versioned record
 
 
 def unexpected_error_message(error: BaseException) -> str:
@@ -65,7 +66,8 @@ class Form:
 
     Args:
         name: unique in the session (include the record's id, e.g. ``f"risk_{risk.id}"``).
-        version: the record's current version, for an edit form; pinned at first render.
+        version: the record's current version, for an edit form; pinned at first render. None
+            pins "no record yet" (a save then refuses if someone created it meanwhile).
         initial: the values the widgets start from (the record's, or an add form's defaults).
         labels: the field labels as the user reads them, for messages and the conflict view.
     """
@@ -74,7 +76,7 @@ class Form:
         self,
         name: str,
         *,
-        version: int | None = None,
+        version: Any = NO_VERSION,
         initial: Mapping[str, Any] | None = None,
         labels: Mapping[str, str] | None = None,
     ) -> None:
@@ -82,12 +84,15 @@ class Form:
         self.labels = dict(labels or {})
         state = st.session_state
         self.generation: int = state.setdefault(f"{name}__generation", 0)
-        if version is not None:
+        self.versioned = version is not NO_VERSION
+        if self.versioned:
             state.setdefault(self._slot("version"), version)
         pinned = state.setdefault(self._slot("initial"), dict(initial or {}))
         for field_name, value in pinned.items():
             state.setdefault(self.key(field_name), value)
-        self.current_version = version
+        self.current_version = version if self.versioned else None
+        self.tables: list[TableEditor] = []
+        self._rendering = False
         self._confirmation: tuple[str, Callable[[Form], str], Callable[[Form], Any], Success] | None
         self._confirmation = None
 
@@ -166,11 +171,17 @@ class Form:
                 on_click=self._keep_mine,
                 icon=":material/edit:",
             )
-        elif self.current_version is not None and self.version not in (None, self.current_version):
+        elif self.versioned and self.version != self.current_version:
             st.warning(
                 "Someone changed this since you opened it. Saving will be refused until you load "
-                "the newer version or compare it with yours.",
+                "the newer version, or save and compare it with yours.",
                 icon=":material/sync_problem:",
+            )
+            st.button(
+                "Load the newer version (drop my edits)",
+                key=self._slot("reload_changed"),
+                on_click=self.reset,
+                icon=":material/refresh:",
             )
         for field_name in (FORM_ERROR, "actor"):
             self.error(field_name)
@@ -188,7 +199,11 @@ class Form:
         the confirmation a `submit_button(confirm=…)` asked for."""
         self.messages()
         with st.form(self.name, **form_options):
-            yield self
+            self._rendering = True
+            try:
+                yield self
+            finally:
+                self._rendering = False
         self._ask_if_pending()
 
     # --- saving ---------------------------------------------------------------------------
@@ -294,9 +309,14 @@ class Form:
         state[f"{self.name}__generation"] = self.generation + 1
 
     def _keep_mine(self) -> None:
+        """The user read the newer values and keeps theirs: take the newer versions as seen."""
         stale = st.session_state.pop(self._slot("stale"), None)
         if stale is not None and getattr(stale.current, "version", None) is not None:
             st.session_state[self._slot("version")] = stale.current.version
+        elif self.versioned:
+            st.session_state[self._slot("version")] = self.current_version
+        for table in self.tables:
+            table.take_current_versions()
 
 
 def conflict_view(error: StaleEditError, labels: Mapping[str, str] | None = None) -> None:
@@ -400,6 +420,8 @@ class TableEditor:
             form._slot(f"{table}__rows"), [dict(row) for row in rows]
         )
         current = {row["id"]: row.get("version") for row in rows if row.get("id") is not None}
+        self.current_versions = current
+        form.tables.append(self)
         self.changed_elsewhere = [
             row["id"]
             for row in self.snapshot
@@ -429,13 +451,20 @@ class TableEditor:
                 "a row they changed will be refused; load the newer rows to see theirs.",
                 icon=":material/sync_problem:",
             )
-            st.button(
-                "Load the newer rows (drop my edits)",
-                key=self.form._slot(f"{self.table}__reload"),
-                on_click=self.form.reset,
-                icon=":material/refresh:",
-            )
+            if not self.form._rendering:  # inside `st.form` the form's own messages offer it
+                st.button(
+                    "Load the newer rows (drop my edits)",
+                    key=self.form._slot(f"{self.table}__reload"),
+                    on_click=self.form.reset,
+                    icon=":material/refresh:",
+                )
         return st.data_editor(self.frame(), key=self.key, **options)
+
+    def take_current_versions(self) -> None:
+        """After "keep my edits": the rows' newer versions count as seen; edits stay."""
+        for row in self.snapshot:
+            if row.get("id") in self.current_versions:
+                row["version"] = self.current_versions[row["id"]]
 
     def _edits(self) -> Mapping[str, Any]:
         return st.session_state.get(self.key) or {}
