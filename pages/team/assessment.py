@@ -5,66 +5,21 @@ import pandas as pd
 import streamlit as st
 
 from workbench.charts.assessment import drivers_figure, history_figure
-from workbench.domain.assessment import AGREEMENT_LABELS, Group, Scale, Verdict, answer_label
-from workbench.domain.people import StakeholderRole
-from workbench.errors import InvalidInput, StaleEditError
+from workbench.domain.assessment import Verdict, answer_label
+from workbench.errors import InvalidInput
 from workbench.services import assessment as assessment_service
-from workbench.services import registers
-from workbench.ui.common import (
-    actor,
-    data_changed,
-    engine,
-    field_error,
-    require_project,
-    show_stale,
-)
-from workbench.ui.forms import forget, form_errors, preload, set_form_errors
+from workbench.ui.assessment_answers import answers_form
+from workbench.ui.assessment_notes import open_questions_tab
+from workbench.ui.assessment_weights import Weights
+from workbench.ui.common import engine, require_project
 from workbench.ui.reference import question_bank
 
-GROUPS = {
-    Group.REASONS_FOR: ("Reasons to use ML", "Agreeing makes the case for machine learning."),
-    Group.REASONS_AGAINST: ("Reasons not to use ML", "Agreeing makes the case against it."),
-    Group.IMPACT: ("Impact", "How much a working model would be worth."),
-    Group.COST: ("Cost", "What makes the model expensive to build and run."),
-    Group.READINESS: (
-        "Readiness — why ML projects fail",
-        "Gaps here become conditions and can prefill the risk register.",
-    ),
-    Group.FRAMING: (
-        "Framing the problem",
-        "Free-text answers are kept for the discussion and the report; they are not scored.",
-    ),
-}
 VERDICT_ALERTS = {
     Verdict.ML_FITS: (st.success, ":material/check_circle:"),
     Verdict.ML_FITS_WITH_CONDITIONS: (st.info, ":material/rule:"),
     Verdict.TRY_SIMPLER_FIRST: (st.warning, ":material/lightbulb:"),
     Verdict.NOT_A_FIT: (st.error, ":material/block:"),
 }
-UNKNOWN_CHOICE = "unknown"
-CHOICES = {
-    Scale.AGREEMENT: [UNKNOWN_CHOICE, *AGREEMENT_LABELS],
-    Scale.YES_NO: [UNKNOWN_CHOICE, True, False],
-}
-
-
-def choice_label(value) -> str:
-    """A radio option in words."""
-    if value == UNKNOWN_CHOICE:
-        return "Unknown"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return AGREEMENT_LABELS[value].capitalize()
-
-
-def stored_choice(question, answer):
-    """A stored answer as the widget's value; one that no longer fits the scale is unknown."""
-    if question.scale is Scale.TEXT:
-        return answer if isinstance(answer, str) else ""
-    if question.scale is Scale.YES_NO:
-        return answer if isinstance(answer, bool) else UNKNOWN_CHOICE
-    fits = isinstance(answer, int) and not isinstance(answer, bool) and answer in AGREEMENT_LABELS
-    return answer if fits else UNKNOWN_CHOICE
 
 
 def score_text(value: float | None) -> str:
@@ -87,184 +42,23 @@ st.caption(
 )
 banner = st.container()
 answer_tab, reasons_tab, history_tab, open_tab = st.tabs(
-    ["Answer the questions", "Reasons and weights", "History", "Open questions"]
+    ["Answer the questions", "Reasons and weights", "History", "Open questions"],
+    key=f"assessment_{pid}_tab",
 )
 
-# --- Answer the questions (one rater at a time) ---------------------------------------------
-
 with answer_tab:
-    RATER_KEY = f"assessment_{pid}_rater"
-    if not st.session_state.get(RATER_KEY):
-        st.session_state[RATER_KEY] = actor()
-    raters = [r.rater for r in overview.ratings]
-    top = st.columns([2, 3])
-    top[0].text_input(
-        "Rater's name",
-        key=RATER_KEY,
-        max_chars=200,
-        help="Whose answers these are: you, or a stakeholder you are interviewing.",
-    )
-    if raters:
+    answers_form(pid, detail, overview, questions)
 
-        def pick_rater() -> None:
-            """Load the rater picked among those who already answered."""
-            picked = st.session_state.get(f"assessment_{pid}_pick")
-            if picked:
-                st.session_state[RATER_KEY] = picked
+# --- The weights this user sees (the latest saved ones with their edits) ----------------------
 
-        top[1].pills(
-            "Raters so far (pick one to see or change their answers)",
-            raters,
-            key=f"assessment_{pid}_pick",
-            on_change=pick_rater,
-        )
-    rater = st.session_state[RATER_KEY].strip()
-    if not rater:
-        st.info("Type the rater's name to answer (or enter your name in the sidebar).")
-    else:
-        stored = next((r for r in overview.ratings if r.rater.lower() == rater.lower()), None)
-        FORM = f"assessment_{pid}_{rater.lower()}"
-        VERSION_KEY, STALE_KEY, ROLE_KEY = f"{FORM}__version", f"{FORM}__stale", f"{FORM}_role"
-        keys = {q.id: f"{FORM}_{q.id}" for q in questions}
-        known_role = next(
-            (s.role for s in detail.stakeholders if s.name.strip().lower() == rater.lower()),
-            StakeholderRole.OTHER,
-        )
-        preload({ROLE_KEY: stored.role if stored else StakeholderRole(known_role).value})
-        preload({VERSION_KEY: stored.version if stored else None})
-        saved = stored.answers if stored else {}
-        preload({keys[q.id]: stored_choice(q, saved.get(q.id)) for q in questions})
-        errors = form_errors(FORM)
-
-        def reload_answers() -> None:
-            """Drop this rater's unsaved answers so the stored ones show again."""
-            forget([*keys.values(), ROLE_KEY, VERSION_KEY, STALE_KEY])
-            set_form_errors(FORM, None)
-
-        stale = st.session_state.get(STALE_KEY)
-        if stale is not None:
-            show_stale(stale)
-            left, right = st.columns(2)
-            if left.button("Discard my answers and load the saved ones", key=f"{FORM}_reload"):
-                reload_answers()
-                st.rerun()
-            if right.button("Keep my answers (I have reviewed the saved ones)", key=f"{FORM}_keep"):
-                st.session_state[VERSION_KEY] = stale.current.version
-                st.session_state.pop(STALE_KEY, None)
-                st.rerun()
-        st.caption(
-            f"Answering as **{rater}**"
-            + (
-                f" · last saved {stored.updated_at:%Y-%m-%d %H:%M} UTC"
-                if stored
-                else " · new rater"
-            )
-            + " · any answer may be *Unknown*: unknowns become open questions."
-        )
-        with st.form(FORM):
-            st.selectbox("Role", [role.value for role in StakeholderRole], key=ROLE_KEY)
-            field_error(errors, "role")
-            field_error(errors, "rater")
-            for group, (title, intro) in GROUPS.items():
-                st.subheader(title)
-                st.caption(intro)
-                for question in (q for q in questions if q.group is group):
-                    critical = " · :red[critical]" if question.critical else ""
-                    with st.container(border=True):
-                        if question.scale is Scale.TEXT:
-                            st.text_area(question.text, key=keys[question.id], height=80)
-                        else:
-                            st.radio(
-                                question.text,
-                                CHOICES[question.scale],
-                                key=keys[question.id],
-                                format_func=choice_label,
-                                horizontal=True,
-                            )
-                        st.caption(f"{question.help} — *Source: {question.source}*{critical}")
-                        field_error(errors, question.id)
-            field_error(errors, "actor")
-            save_answers = st.form_submit_button("Save my answers", type="primary")
-        if save_answers:
-            try:
-                assessment_service.save_answers(
-                    engine(),
-                    project_id=pid,
-                    rater=rater,
-                    role=st.session_state[ROLE_KEY],
-                    answers={
-                        q.id: None
-                        if st.session_state[keys[q.id]] == UNKNOWN_CHOICE
-                        else st.session_state[keys[q.id]]
-                        for q in questions
-                    },
-                    expected_version=st.session_state[VERSION_KEY],
-                    questions=questions,
-                    actor=actor(),
-                )
-            except InvalidInput as error:
-                set_form_errors(FORM, error.errors)
-            except StaleEditError as error:
-                set_form_errors(FORM, None)
-                st.session_state[STALE_KEY] = error
-            else:
-                reload_answers()
-                data_changed()
-                st.toast(f"Saved {rater}'s answers.")
-            st.rerun()
-
-# --- Reasons and weights: read the weights first, so the verdict above uses them -------------
-
-with reasons_tab:
-    reasons_area = st.container()
-    WEIGHTS_KEY = f"assessment_{pid}_weights"
-    base = {q.id: q.weight for q in questions} | {
-        k: v for k, v in overview.saved_weights.items() if k in by_id
-    }
-    scored = [q for q in questions if q.scored]
-    st.subheader("Weights")
-    st.caption(
-        "How much each answer counts in its score. Edit a weight and the verdict above moves at"
-        " once; nothing is stored until you press **Save assessment**."
-    )
-    edited = st.data_editor(
-        pd.DataFrame(
-            {
-                "Question": [q.text for q in scored],
-                "Group": [GROUPS[q.group][0] for q in scored],
-                "Bank weight": [q.weight for q in scored],
-                "Weight": [base[q.id] for q in scored],
-            },
-            index=[q.id for q in scored],
-        ),
-        key=WEIGHTS_KEY,
-        hide_index=True,
-        width="stretch",
-        height=420,
-        disabled=["Question", "Group", "Bank weight"],
-        column_config={
-            "Question": st.column_config.TextColumn(width="large"),
-            "Bank weight": st.column_config.NumberColumn(format="%.2f"),
-            "Weight": st.column_config.NumberColumn(min_value=0.0, step=0.25, format="%.2f"),
-        },
-    )
-    weights = {qid: w for qid, w in edited["Weight"].items() if pd.notna(w)}
-    for qid in edited.index[edited["Weight"].isna()]:
-        st.markdown(
-            f":red[⚠ The weight of “{by_id[qid].text}” is empty: the bank's weight is used.]"
-        )
-    if st.button("Discard weight edits", key=f"{WEIGHTS_KEY}_reset"):
-        forget([WEIGHTS_KEY])
-        st.rerun()
-
+weights = Weights(pid, questions, overview.saved_weights)
 try:
-    result = assessment_service.combined_result(overview.ratings, questions, weights)
+    result = assessment_service.combined_result(overview.ratings, questions, weights.now())
 except InvalidInput as error:
     with reasons_tab:
         st.error(f"These weights cannot be used: {error.errors['weights']}")
-    weights = base
-    result = assessment_service.combined_result(overview.ratings, questions, weights)
-weights_changed = [qid for qid, weight in weights.items() if weight != base[qid]]
+    result = assessment_service.combined_result(overview.ratings, questions, weights.base)
+weights_changed = weights.edited()
 
 # --- The verdict, prominently -----------------------------------------------------------------
 
@@ -310,42 +104,11 @@ with banner:
             f":orange[{len(weights_changed)} weight(s) edited below — the verdict above uses them;"
             " they are kept when you save the assessment.]"
         )
-    SAVE_FORM = f"assessment_{pid}_save"
-    save_errors = form_errors(SAVE_FORM)
-    with st.form(SAVE_FORM, border=False):
-        columns = st.columns([4, 1], vertical_alignment="bottom")
-        columns[0].text_input(
-            "Note for the history (optional)",
-            key=f"{SAVE_FORM}_note",
-            placeholder="e.g. after the planning meeting with the sponsor",
-        )
-        save_assessment = columns[1].form_submit_button(
-            "Save assessment", type="primary", icon=":material/save:", width="stretch"
-        )
-        for field in ("assessment", "weights", "note", "actor"):
-            field_error(save_errors, field)
-    if save_assessment:
-        try:
-            assessment_service.save_snapshot(
-                engine(),
-                project_id=pid,
-                questions=questions,
-                weights=weights,
-                actor=actor(),
-                note=st.session_state.get(f"{SAVE_FORM}_note", ""),
-            )
-        except InvalidInput as error:
-            set_form_errors(SAVE_FORM, error.errors)
-        else:
-            set_form_errors(SAVE_FORM, None)
-            forget([f"{SAVE_FORM}_note"])
-            data_changed()
-            st.toast("Assessment saved to the history.")
-        st.rerun()
+    weights.save_form()
 
 # --- Reasons: conditions and drivers ----------------------------------------------------------
 
-with reasons_area:
+with reasons_tab:
     st.subheader("Conditions")
     if result.conditions:
         st.markdown("\n".join(f"- {condition.text}" for condition in result.conditions))
@@ -384,6 +147,8 @@ with reasons_area:
             )
             st.plotly_chart(drivers_figure(drivers), key=f"drivers_{name}")
 
+    weights.editor()
+
 # --- History -----------------------------------------------------------------------------------
 
 with history_tab:
@@ -420,45 +185,4 @@ with history_tab:
 # --- Open questions ---------------------------------------------------------------------------
 
 with open_tab:
-    items = assessment_service.open_questions(engine(), project_id=pid, questions=questions)
-    st.caption(
-        "Unanswered assessment questions (critical first) and the open questions recorded on the"
-        " project. Answer them in the questionnaire, or record new ones below."
-    )
-    if items:
-        st.dataframe(
-            pd.DataFrame(
-                [{"Open question": i.text, "Critical": i.critical, "From": i.source} for i in items]
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-    else:
-        st.success("No open questions.")
-    NOTE_FORM = f"assessment_{pid}_open_question"
-    note_errors = form_errors(NOTE_FORM)
-    with st.form(NOTE_FORM):
-        st.text_input("New open question", key=f"{NOTE_FORM}_text")
-        field_error(note_errors, "text")
-        field_error(note_errors, "actor")
-        add_note = st.form_submit_button("Record open question")
-    if add_note:
-        try:
-            registers.create_note(
-                engine(),
-                project_id=pid,
-                data={
-                    "kind": "open question",
-                    "text": st.session_state.get(f"{NOTE_FORM}_text", ""),
-                    "source_kind": "assessment",
-                    "source_label": "Should we use ML? page",
-                },
-                actor=actor(),
-            )
-        except InvalidInput as error:
-            set_form_errors(NOTE_FORM, error.errors)
-        else:
-            set_form_errors(NOTE_FORM, None)
-            forget([f"{NOTE_FORM}_text"])
-            data_changed()
-        st.rerun()
+    open_questions_tab(pid, questions)

@@ -115,6 +115,7 @@ def test_answer_the_whole_questionnaire_save_and_prefill_risks(streamlit_server,
         expect(group).to_have_count(1)
         group.get_by_text(answer, exact=True).click()
     form.get_by_role("button", name="Save my answers").click()
+    expect(page.get_by_text("Answers saved.")).to_be_visible()
     wait_idle(page)
 
     expect(page.get_by_role("heading", name="ML fits with conditions")).to_be_visible()
@@ -147,8 +148,8 @@ def test_answer_the_whole_questionnaire_save_and_prefill_risks(streamlit_server,
     wait_idle(page)
     expect(page.get_by_role("heading", name="Risks", exact=True)).to_be_visible()
     page.get_by_role("button", name="Prefill risks from readiness answers").click()
-    wait_idle(page)
     expect(page.get_by_text("Added 2 risk(s) from readiness gaps.")).to_be_visible()
+    wait_idle(page)
     grid = page.get_by_test_id("stDataFrame")
     expect(grid.locator("td", has_text="Readiness gap")).to_have_count(2)
     expect(page.get_by_test_id("stPlotlyChart")).to_be_visible()

@@ -111,6 +111,44 @@ def test_a_new_rater_saved_meanwhile_in_another_tab_is_not_overwritten(engine, p
     }
 
 
+def test_a_merge_keeps_the_answers_the_user_did_not_change(engine, project):
+    loaded = save(engine, project, answers={"too_complex_to_code": 3, "data_loop": True})
+    saved = svc.save_answers(
+        engine,
+        project_id=project.id,
+        rater="Ann",
+        role="Data scientist",
+        answers={"too_complex_to_code": 5, "data_loop": None},  # None: back to unknown
+        expected_version=loaded.version,
+        questions=QUESTIONS,
+        actor="Lead",
+        merge=True,
+    )
+    save(engine, project, answers={**saved.answers, "siloed_teams": 2}, version=saved.version)
+    assert svc.load_answers(engine, project_id=project.id, rater="Ann").answers == {
+        "too_complex_to_code": 5,
+        "siloed_teams": 2,
+    }
+
+
+def test_a_stale_merge_is_refused_naming_only_the_questions_sent(engine, project):
+    loaded = save(engine, project, answers={"too_complex_to_code": 3})
+    save(engine, project, answers={"too_complex_to_code": 4}, version=loaded.version)
+    with pytest.raises(StaleEditError) as refused:
+        svc.save_answers(
+            engine,
+            project_id=project.id,
+            rater="Ann",
+            role="Data scientist",
+            answers={"data_loop": True},
+            expected_version=loaded.version,
+            questions=QUESTIONS,
+            actor="Lead",
+            merge=True,
+        )
+    assert refused.value.conflicts == {BY_ID["data_loop"].text: ("yes", "unknown")}
+
+
 @pytest.mark.parametrize(
     ("rater", "role", "answers", "field"),
     [
@@ -192,6 +230,43 @@ def test_saved_assessments_keep_the_history_oldest_first(engine, project):
     assert entry.action == "assessment saved"
     assert entry.changes["verdict"] == ["ml_fits", "try_simpler_first"]
     assert entry.changes["weights"] == {"too_complex_to_code": [1.0, 3.0]}
+
+
+def test_weights_apply_onto_the_latest_saved_and_a_stale_weight_is_refused(engine, project):
+    save(engine, project, answers=FAVOURABLE)
+    bank = BY_ID["too_complex_to_code"].weight
+    svc.save_snapshot(
+        engine,
+        project_id=project.id,
+        questions=QUESTIONS,
+        weights={"too_complex_to_code": 3.0},
+        seen_weights={"too_complex_to_code": bank},
+        actor="Bo",
+    )
+    # Ann saw the bank's weights: her change of another weight keeps Bo's 3.0
+    svc.save_snapshot(
+        engine,
+        project_id=project.id,
+        questions=QUESTIONS,
+        weights={"data_cost": 2.0},
+        seen_weights={"data_cost": BY_ID["data_cost"].weight},
+        actor="Ann",
+    )
+    latest = svc.list_snapshots(engine, project.id)[-1]
+    assert (latest.weights["too_complex_to_code"], latest.weights["data_cost"]) == (3.0, 2.0)
+    # her change of the weight Bo changed meanwhile is refused, nothing saved
+    with pytest.raises(StaleEditError) as refused:
+        svc.save_snapshot(
+            engine,
+            project_id=project.id,
+            questions=QUESTIONS,
+            weights={"too_complex_to_code": 0.5},
+            seen_weights={"too_complex_to_code": bank},
+            actor="Ann",
+        )
+    assert refused.value.conflicts == {"too_complex_to_code": (0.5, 3.0)}
+    assert refused.value.current.version == 2
+    assert len(svc.list_snapshots(engine, project.id)) == 2
 
 
 def test_an_assessment_without_any_answers_is_not_saved(engine, project):
@@ -282,9 +357,7 @@ def test_open_questions_list_critical_unknowns_first_then_recorded_notes(engine,
         data={"kind": NoteKind.OPEN_QUESTION, "text": "Settled already"},
         actor="Ann",
     )
-    registers.set_note_resolved(
-        engine, project_id=project.id, note_id=resolved.id, resolved=True, actor="Ann"
-    )
+    registers.set_notes_resolved(engine, project_id=project.id, resolve=[resolved.id], actor="Ann")
     items = svc.open_questions(engine, project_id=project.id, questions=QUESTIONS)
     assert [(i.question_id, i.critical) for i in items[:3]] == [
         ("human_fallback", True),

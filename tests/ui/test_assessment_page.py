@@ -3,6 +3,7 @@
 import pytest
 
 from tests.dates import TODAY
+from tests.ui.helpers import click, edit_table, messages
 from workbench.db import make_engine
 from workbench.domain.assessment import Group, Polarity, Scale
 from workbench.reference.questions import DEFAULT_QUESTION_BANK_PATH, QUESTION_BANK_VARIABLE
@@ -90,7 +91,7 @@ def test_smoke_shows_the_questionnaire_grouped_with_help_and_sources(open_app, a
     assert verdict(at) == "Try a simpler non-ML solution first"
     assert by_label(at.text_input, "Rater's name").value == "Ann"
     scored = [q for q in QUESTIONS if q.scale is not Scale.TEXT]
-    assert len(at.radio) == len(scored)
+    assert len([r for r in at.radio if r.label != "Kind"]) == len(scored)
     assert by_label(at.radio, BY_ID["too_complex_to_code"].text).value == "unknown"
     assert by_label(at.radio, BY_ID["data_loop"].text).options == ["Unknown", "Yes", "No"]
     assert len(at.text_area) == len([q for q in QUESTIONS if q.scale is Scale.TEXT])
@@ -166,9 +167,9 @@ def test_a_stale_save_from_a_second_tab_is_refused_and_shows_the_newer_answers(o
 
     assert any("Not saved" in e.value for e in second.error)
     conflicts = second.dataframe[0].value
-    assert list(conflicts["field"]) == [question]
-    assert list(conflicts["your value"]) == ["strongly disagree"]
-    assert list(conflicts["newer saved value"]) == ["strongly agree"]
+    assert list(conflicts["What"]) == [question]
+    assert list(conflicts["Yours"]) == ["strongly disagree"]
+    assert list(conflicts["Saved meanwhile"]) == ["strongly agree"]
     engine = make_engine(app_db)
     [stored] = assessment_service.list_ratings(engine, project.id)
     engine.dispose()
@@ -187,11 +188,7 @@ def test_editing_a_weight_changes_the_verdict_live_without_saving(open_app, app_
     assert verdict(at) == "ML fits with conditions"
     assert by_label(at.metric, "Fit").value == "69"
 
-    at.session_state[f"assessment_{project.id}_weights"] = {
-        "edited_rows": {weights_row("errors_intolerable"): {"Weight": 10.0}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
+    edit_table(at, "_weights", edited={weights_row("errors_intolerable"): {"weight": 10.0}})
     at.run()
     assert verdict(at) == "Try a simpler non-ML solution first"
     assert by_label(at.metric, "Fit").value == "39"
@@ -211,11 +208,7 @@ def test_saving_keeps_the_history(open_app, app_db):
     history = table_with(at, "Verdict")
     assert list(history["Verdict"]) == ["ML fits with conditions"]
 
-    at.session_state[f"assessment_{project.id}_weights"] = {
-        "edited_rows": {weights_row("errors_intolerable"): {"Weight": 10.0}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
+    edit_table(at, "_weights", edited={weights_row("errors_intolerable"): {"weight": 10.0}})
     at.run()
     by_label(at.text_input, "Note for the history (optional)").input("errors weigh more")
     button(at, "Save assessment").click()
@@ -239,18 +232,16 @@ def test_saving_keeps_the_history(open_app, app_db):
 def test_saving_before_anyone_answered_says_so(open_app, app_db):
     project = seed_project(app_db)
     at = open_app(PAGE, project=project.id)
-    button(at, "Save assessment").click()
-    at.run()
-    assert any("Nobody has answered yet" in m.value for m in at.markdown)
+    click(at, "Save assessment")
+    assert any("Nobody has answered yet" in e.value for e in at.error)
 
 
 def test_unknown_answers_are_listed_as_open_questions_critical_first(open_app, app_db):
     project = seed_project(app_db)
     seed_answers(app_db, project, MIXED)
     at = open_app(PAGE, project=project.id)
-    by_label(at.text_input, "New open question").input("Who pays for labelling?")
-    button(at, "Record open question").click()
-    at.run()
+    by_label(at.text_input, "Open question or assumption").input("Who pays for labelling?")
+    click(at, "Record")
     table = table_with(at, "Open question")
     critical = list(table["Critical"])
     assert critical[0] and not critical[-1]
@@ -346,15 +337,8 @@ def test_risk_register_edit_is_stored(open_app, app_db):
     table = at.data_editor[0].value
     assert list(table["title"]) == ["Labels are late"]
     assert list(table["exposure"]) == [4]
-    at.session_state[f"risks_{project.id}_table"] = {
-        "edited_rows": {0: {"owner": "Dana", "likelihood": 4, "status": "mitigating"}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
-    at.run()
-    button(at, "Save risk register").click()
-    at.run()
-    assert not at.exception
+    edit_table(at, "_risks", edited={0: {"owner": "Dana", "likelihood": 4, "status": "mitigating"}})
+    click(at, "Save risk register")
     [risk] = stored_risks(app_db, project)
     assert (risk.owner, risk.likelihood, risk.status.value, risk.version) == (
         "Dana",
@@ -363,6 +347,7 @@ def test_risk_register_edit_is_stored(open_app, app_db):
         2,
     )
     assert list(at.data_editor[0].value["exposure"]) == [8]
+    assert "Saved 1 changed risk(s)." in messages(at)
 
 
 def test_a_stale_risk_edit_is_refused(open_app, app_db):
@@ -373,35 +358,32 @@ def test_a_stale_risk_edit_is_refused(open_app, app_db):
     registers.update_risks(
         engine,
         project_id=project.id,
-        edits=[{**risk.model_dump(), "owner": "Lee"}],
+        rows=[{"id": risk.id, "version": risk.version, "owner": "Lee"}],
         actor="Lee",
     )
     engine.dispose()
-    at.session_state[f"risks_{project.id}_table"] = {
-        "edited_rows": {0: {"owner": "Dana"}},
-        "added_rows": [],
-        "deleted_rows": [],
-    }
+    edit_table(at, "_risks", edited={0: {"owner": "Dana"}})
     at.run()
-    assert "Changed by someone else since you started editing: risk #1" in at.warning[0].value
-    button(at, "Save risk register").click()
-    at.run()
+    assert any("Someone changed this table since you opened it" in w for w in messages(at))
+    click(at, "Save risk register")
     assert any("Not saved" in e.value for e in at.error)
+    conflicts = next(d.value for d in at.dataframe if "Yours" in d.value.columns)
+    assert conflicts.to_dict("records") == [
+        {"What": f"Risk #{risk.id} · Owner", "Yours": "Dana", "Saved meanwhile": "Lee"}
+    ]
     assert stored_risks(app_db, project)[0].owner == "Lee"
 
 
 def test_add_risk_form_stores_the_risk_and_refuses_an_empty_title(open_app, app_db):
     project = seed_project(app_db)
     at = open_app("pages/team/risks.py", project=project.id)
-    button(at, "Add risk").click()
-    at.run()
-    assert any("Required" in m.value for m in at.markdown)
+    click(at, "Add risk")
+    assert any("Required" in e.value for e in at.error)
     assert stored_risks(app_db, project) == []
     by_label(at.text_input, "Risk *").input("Sponsor leaves")
     by_label(at.select_slider, "Impact").set_value(5)
     by_label(at.text_input, "Owner").input("Priya")
-    button(at, "Add risk").click()
-    at.run()
+    click(at, "Add risk")
     [risk] = stored_risks(app_db, project)
     assert (risk.title, risk.impact, risk.likelihood, risk.owner) == (
         "Sponsor leaves",
@@ -409,19 +391,18 @@ def test_add_risk_form_stores_the_risk_and_refuses_an_empty_title(open_app, app_
         3,
         "Priya",
     )
+    assert list(at.data_editor[0].value["title"]) == ["Sponsor leaves"]
 
 
 def test_prefill_from_readiness_adds_each_gap_once(open_app, app_db):
     project = seed_project(app_db)
     seed_answers(app_db, project, {"experienced_talent": 1, "labels_available": 2})
     at = open_app("pages/team/risks.py", project=project.id)
-    button(at, "Prefill risks from readiness answers").click()
-    at.run()
-    assert "Added 2 risk(s) from readiness gaps." in at.success[0].value
+    click(at, "Prefill risks from readiness answers")
+    assert "Added 2 risk(s) from readiness gaps." in messages(at)
     assert len(at.data_editor[0].value) == 2
-    button(at, "Prefill risks from readiness answers").click()
-    at.run()
-    assert "Added 0 risk(s) from readiness gaps. 2 already in the register." in at.info[0].value
+    click(at, "Prefill risks from readiness answers")
+    assert "Added 0 risk(s) from readiness gaps. 2 already in the register." in messages(at)
     assert len(stored_risks(app_db, project)) == 2
 
 

@@ -15,10 +15,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
-from workbench import crud
+from workbench import crud, versioning
 from workbench.domain.assessment import (
     DENIED_UP_TO,
     GAP_BELOW,
@@ -92,6 +91,14 @@ class SnapshotPublic:
     hard_stops: tuple[str, ...]
     conditions: tuple[str, ...]
     note: str
+
+
+@dataclass(frozen=True)
+class SavedWeights:
+    """The weights of the latest saved assessment; `version` counts the saved assessments."""
+
+    version: int
+    weights: Mapping[str, float]
 
 
 @dataclass(frozen=True)
@@ -245,7 +252,7 @@ def _answer_conflicts(
     conflicts: dict[str, tuple[Any, Any]] = {}
     if my_role != current.role:
         conflicts["role"] = (my_role, current.role)
-    for question in questions:
+    for question in (q for q in questions if q.id in mine):
         ours, theirs = mine.get(question.id), current.answers.get(question.id)
         if ours != theirs:
             conflicts[question.text] = (
@@ -265,24 +272,37 @@ def save_answers(
     expected_version: int | None,
     questions: Sequence[Question],
     actor: str,
+    merge: bool = False,
 ) -> RaterAnswers:
     """Store one rater's answers, made on `expected_version` (None: the rater had none yet).
 
-    Unknown answers (None, empty text) are left out. Raises InvalidInput (nothing stored) for a
-    missing rater, a role that is not a StakeholderRole value, or an answer that does not fit
-    its question; StaleEditError when this rater's answers were saved meanwhile (for example
-    from another browser tab). Logs every changed answer.
+    With `merge`, `answers` holds only the answers the user changed (None or empty text: back
+    to unknown) and every other stored answer is kept; otherwise `answers` replaces them all.
+    Unknown answers are left out. Raises InvalidInput (nothing stored) for a missing rater, a
+    role that is not a StakeholderRole value, or an answer that does not fit its question;
+    StaleEditError when this rater's answers were saved meanwhile (for example from another
+    browser tab). Logs every changed answer.
     """
     actor = check_actor(actor)
     rater, role = _check_rater(rater, role)
     cleaned = _clean_answers(answers, questions)
+    cleared = {k for k in answers if k not in cleaned} if merge else set()
+    sent = answers if merge else {q.id: None for q in questions}
+    mine = {k: cleaned.get(k) for k in sent}
     index = {q.id: q for q in questions}
     with Session(engine) as session:
         _project_exists(session, project_id)
         row = _find_rating(session, project_id, rater)
-        if row is not None and row.version != expected_version:
-            _refuse_stale_answers(session, row, cleaned, role, questions)
+        if row is not None:
+            try:
+                versioning.check_version(session, row, expected_version, public=_rater_public)
+            except StaleEditError as error:
+                raise _with_answer_conflicts(error, mine, role, row, questions) from None
+        elif expected_version is not None:
+            raise NotFound(f"{rater}'s answers are not here any more.")
         old = dict(row.answers) if row is not None else {}
+        if merge:
+            cleaned = {k: v for k, v in {**old, **cleaned}.items() if k not in cleared}
         changes: dict[str, Any] = {
             question_id: [old.get(question_id), cleaned.get(question_id)]
             for question_id in sorted(old.keys() | cleaned.keys())
@@ -316,23 +336,34 @@ def save_answers(
             changes={"rater": row.rater, **changes},
         )
         try:
-            session.commit()
-        except (IntegrityError, StaleDataError):
+            versioning.commit(session, row if row.id is not None else None, public=_rater_public)
+        except IntegrityError:
+            # Someone saved this new rater's first answers at the same moment.
             session.rollback()
             current = _find_rating(session, project_id, rater)
             if current is None:
                 raise
-            _refuse_stale_answers(session, current, cleaned, role, questions)
+            error = versioning.stale_error(session, current, public=_rater_public)
+            raise _with_answer_conflicts(error, mine, role, current, questions) from None
+        except StaleEditError as error:
+            current = _find_rating(session, project_id, rater)
+            if current is not None:
+                _with_answer_conflicts(error, mine, role, current, questions)
+            raise
         session.refresh(row)
         return _rater_public(row)
 
 
-def _refuse_stale_answers(session, row, cleaned, role, questions) -> None:
-    raise StaleEditError(
-        current=_rater_public(row),
-        conflicts=_answer_conflicts(cleaned, role, row, questions),
-        saved_by=crud.last_actor(session, project_id=row.project_id),
-    )
+def _with_answer_conflicts(
+    error: StaleEditError,
+    mine: Mapping[str, AnswerValue],
+    role: str,
+    current: AssessmentRating,
+    questions: Sequence[Question],
+) -> StaleEditError:
+    """The stale refusal with the user's answers beside the newer ones, by question text."""
+    error.conflicts = _answer_conflicts(mine, role, current, questions)
+    return error
 
 
 # --- The combined result ----------------------------------------------------------------------
@@ -460,8 +491,14 @@ def save_snapshot(
     weights: Mapping[str, float] | None,
     actor: str,
     note: str = "",
+    seen_weights: Mapping[str, float] | None = None,
 ) -> SnapshotPublic:
-    """Save the assessment as it stands now (all stored answers, these weights) to the history.
+    """Save the assessment as it stands now (all stored answers) to the history.
+
+    weights: only the weights this user changed (question id → weight); every other weight is
+    the latest saved assessment's (the bank's when none was saved). seen_weights: for each
+    changed weight, the weight the user started from; when the latest saved assessment has
+    another weight for it, the save is refused with StaleEditError (nothing saved).
 
     Raises InvalidInput when nobody has answered yet, a weight is invalid or the note is too
     long. Logs the verdict and the weights that differ from the bank's.
@@ -477,12 +514,33 @@ def save_snapshot(
             raise InvalidInput(
                 {"assessment": "Nobody has answered yet: save at least one rater's answers first."}
             )
-        result = combined_result(ratings, questions, weights)
-        previous = session.exec(
-            select(AssessmentSnapshot.verdict)
+        history = session.exec(
+            select(AssessmentSnapshot)
             .where(AssessmentSnapshot.project_id == project_id)
             .order_by(col(AssessmentSnapshot.saved_at).desc(), col(AssessmentSnapshot.id).desc())
-        ).first()
+        ).all()
+        latest = history[0] if history else None
+        saved = {q.id: q.weight for q in questions} | _known(
+            latest.weights if latest else {}, questions
+        )
+        mine = _known(weights, questions)
+        clashes = {
+            question_id: (weight, saved[question_id])
+            for question_id, weight in mine.items()
+            if seen_weights is not None
+            and question_id in seen_weights
+            and seen_weights[question_id] != saved[question_id]
+        }
+        if clashes and latest is not None:
+            error = versioning.stale_error(
+                session,
+                latest,
+                public=lambda _row: SavedWeights(version=len(history), weights=saved),
+            )
+            error.conflicts = clashes
+            raise error
+        result = combined_result(ratings, questions, {**saved, **mine})
+        previous = latest.verdict if latest else None
         effective = dict(result.weights)
         row = AssessmentSnapshot(
             project_id=project_id,

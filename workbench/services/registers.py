@@ -13,10 +13,9 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from workbench import crud
+from workbench import crud, versioning
 from workbench.errors import InvalidInput, NotFound, StaleEditError, field_errors
 from workbench.models import (
     ENUM_MAX,
@@ -95,42 +94,72 @@ RISK_EDITABLE = (
     "mitigation",
     "status",
 )
+LEVEL_FIELDS = ("likelihood", "impact")
 
 
 def update_risks(
     engine: Engine,
     *,
     project_id: int,
-    edits: Sequence[Mapping[str, Any]],
+    rows: Sequence[Mapping[str, Any]],
     actor: str,
 ) -> int:
-    """Save edited risk rows (each with `id` and the `version` it was loaded at), all or none.
+    """Save the risk rows one user changed in the register, all or none.
 
-    Raises InvalidInput naming the row, or StaleEditError when a row changed meanwhile.
+    Each row holds the risk's `id`, the `version` the user started from, only the fields the
+    user changed, and optionally `row`: where the user sees it in the table (for messages).
+
+    Raises:
+        StaleEditError: a row changed since the user's version (the conflicts of every such
+            row are named "#<id> <field>"); nothing is written.
+        InvalidInput: a value does not fit, keyed "risks[<row>].<field>"; nothing is written.
+        NotFound: a risk is not on this project (any more).
+
     Returns how many risks changed.
     """
     actor = check_actor(actor)
-    errors: dict[str, str] = {}
-    parsed: list[tuple[int, int, RiskCreate]] = []
-    for index, row in enumerate(edits):
-        try:
-            values = {key: row.get(key) for key in RISK_EDITABLE}
-            values = {
-                k: ("" if v is None and k not in {"likelihood", "impact"} else v)
-                for k, v in values.items()
-            }
-            parsed.append((int(row["id"]), int(row["version"]), RiskCreate.model_validate(values)))
-        except ValidationError as error:
-            errors.update(field_errors(error, prefix=f"risks[{index + 1}]."))
-    if errors:
-        raise InvalidInput(errors)
-    changed = 0
     with Session(engine) as session:
-        for risk_id, version, risk_in in parsed:
-            risk = session.get(Risk, risk_id)
-            if risk is None or risk.project_id != project_id:
-                raise NotFound(f"Risk {risk_id} is not on this project.")
-            new = risk_in.model_dump(include=set(RISK_EDITABLE))
+        loaded: list[tuple[int, Risk, dict[str, Any]]] = []
+        stale: list[StaleEditError] = []
+        for index, row in enumerate(rows):
+            mine = {k: _cell(k, v) for k, v in row.items() if k in RISK_EDITABLE}
+            try:
+                risk = versioning.load_for_edit(
+                    session,
+                    Risk,
+                    int(row["id"]),
+                    row.get("version"),
+                    mine,
+                    what="risk",
+                    project_id=project_id,
+                    public=RiskPublic.model_validate,
+                )
+            except StaleEditError as error:
+                error.conflicts = {
+                    f"#{row['id']} {name}": values for name, values in error.conflicts.items()
+                }
+                stale.append(error)
+                continue
+            loaded.append((int(row.get("row") or index + 1), risk, mine))
+        if stale:
+            first = stale[0]
+            for error in stale[1:]:
+                first.conflicts.update(error.conflicts)
+            raise first
+        errors: dict[str, str] = {}
+        for position, risk, mine in loaded:
+            stored = {k: getattr(risk, k) for k in RISK_EDITABLE}
+            try:
+                RiskCreate.model_validate({**stored, **mine})
+            except ValidationError as error:
+                errors.update(field_errors(error, prefix=f"risks[{position}]."))
+        if errors:
+            raise InvalidInput(errors)
+        changed = 0
+        for _, risk, mine in loaded:
+            new = RiskCreate.model_validate(
+                {**{k: getattr(risk, k) for k in RISK_EDITABLE}, **mine}
+            ).model_dump(include=set(mine))
             diff = {
                 k: [_plain(getattr(risk, k)), _plain(v)]
                 for k, v in new.items()
@@ -138,12 +167,6 @@ def update_risks(
             }
             if not diff:
                 continue
-            if risk.version != version:
-                raise StaleEditError(
-                    current=RiskPublic.model_validate(risk),
-                    conflicts={k: (d[1], d[0]) for k, d in diff.items()},
-                    saved_by=crud.last_actor(session, project_id=project_id),
-                )
             risk.sqlmodel_update(new)
             risk.updated_at = utc_now()
             session.add(risk)
@@ -156,14 +179,16 @@ def update_risks(
                 changes=diff,
             )
             changed += 1
-        try:
-            session.commit()
-        except StaleDataError as error:
-            session.rollback()
-            raise InvalidInput(
-                {"risks": "Someone saved these risks at the same moment; reload and retry."}
-            ) from error
+        first_row = loaded[0][1] if loaded else None
+        versioning.commit(session, first_row, public=RiskPublic.model_validate)
     return changed
+
+
+def _cell(name: str, value: Any) -> Any:
+    """A table cell as the risk's field: an emptied text cell is empty text, not nothing."""
+    if value is None and name not in LEVEL_FIELDS:
+        return ""
+    return value
 
 
 def _plain(value: Any) -> Any:
@@ -252,28 +277,44 @@ def list_notes(engine: Engine, project_id: int, kind: NoteKind | None = None) ->
         return [_note_public(row) for row in rows]
 
 
-def set_note_resolved(
-    engine: Engine, *, project_id: int, note_id: int, resolved: bool, actor: str
-) -> None:
-    """Mark an open question answered (or an assumption checked), or open it again."""
+def set_notes_resolved(
+    engine: Engine,
+    *,
+    project_id: int,
+    resolve: Sequence[int] = (),
+    reopen: Sequence[int] = (),
+    actor: str,
+) -> int:
+    """Mark notes resolved (an open question answered, an assumption checked) or open again.
+
+    Only the notes named are touched (the ones this user ticked or unticked), so two people
+    resolving different notes keep each other's work. A note already so is left as it is.
+    Raises NotFound (nothing written) for a note that is not on this project. Returns how many
+    notes changed.
+    """
     actor = check_actor(actor)
+    wanted = {int(i): True for i in resolve} | {int(i): False for i in reopen}
+    changed = 0
     with Session(engine) as session:
-        note = session.get(ProjectNote, note_id)
-        if note is None or note.project_id != project_id:
-            raise NotFound(f"Note {note_id} is not on this project.")
-        if note.resolved == resolved:
-            return
-        note.resolved = resolved
-        session.add(note)
-        crud.record_activity(
-            session,
-            project_id=project_id,
-            actor=actor,
-            action=f"{note.kind} {'resolved' if resolved else 'reopened'}",
-            summary=note.text[:300],
-            changes={"note_id": note_id, "resolved": [not resolved, resolved]},
-        )
+        for note_id, resolved in wanted.items():
+            note = session.get(ProjectNote, note_id)
+            if note is None or note.project_id != project_id:
+                raise NotFound(f"There is no note #{note_id} here any more.")
+            if note.resolved == resolved:
+                continue
+            note.resolved = resolved
+            session.add(note)
+            crud.record_activity(
+                session,
+                project_id=project_id,
+                actor=actor,
+                action=f"{note.kind} {'resolved' if resolved else 'reopened'}",
+                summary=note.text[:300],
+                changes={"note_id": note_id, "resolved": [not resolved, resolved]},
+            )
+            changed += 1
         session.commit()
+    return changed
 
 
 # --- Parking lot -----------------------------------------------------------------------------
