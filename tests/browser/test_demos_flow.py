@@ -52,7 +52,7 @@ def seed(database_url):
     demo_service.accept_plan(
         engine, project_id=project.id, expected_version=settings.version, actor="Seeder"
     )
-    schedule = demo_service.current_schedule(engine, project.id)
+    schedule = demo_service.demo_plan(engine, project.id, today=today).schedule
     held = next(item for item in schedule.demos if item.feature == "Late-ride alerts")
     demo_service.record_demo(
         engine,
@@ -76,6 +76,7 @@ def seed(database_url):
         engine,
         project_id=project.id,
         feature_id=features[1].id,
+        expected_version=features[1].version,
         working_days=2,
         reason="Depot data arrived late",
         actor="Seeder",
@@ -138,8 +139,10 @@ def test_demo_plan_page(streamlit_server, page, tmp_path):
     form = page.get_by_test_id("stForm").filter(has_text="Add feature")
     form.get_by_role("textbox", name="Feature name *", exact=True).fill("Driver feedback")
     form.get_by_role("button", name="Add feature").click()
-    wait_idle(page)
     expect(page.get_by_text("Feature 'Driver feedback' added.")).to_be_visible()
+    wait_idle(page)
+    # the add form is empty again: a second click would add nothing
+    expect(form.get_by_role("textbox", name="Feature name *", exact=True)).to_have_value("")
     screenshot(page, "demos-features")
 
     page.get_by_role("tab", name="Record a demo").click()
@@ -154,7 +157,7 @@ def test_demo_plan_page(streamlit_server, page, tmp_path):
     screenshot(page, "demos-held")
 
     engine = make_engine(streamlit_server["database_url"])
-    names = [f.name for f in demo_service.list_features(engine, project.id)]
+    names = [f.name for f in demo_service.demo_plan(engine, project.id, today=TODAY).features]
     log = project_service.list_activity(engine, project.id)
     engine.dispose()
     assert names[-1] == "Driver feedback" and len(names) == 5

@@ -43,6 +43,28 @@ def settings(engine, project, expected_version=None, **extra):
     )
 
 
+def view(engine, project, today=START):
+    return svc.demo_plan(engine, project.id, today=today)
+
+
+def features(engine, project):
+    return list(view(engine, project).features)
+
+
+def demos(engine, project):
+    return list(view(engine, project).demos)
+
+
+def edit(engine, project, feature, actor="Ann", **cells):
+    """Save one changed row of the features table, at the version `feature` was seen."""
+    return svc.save_features(
+        engine,
+        project_id=project.id,
+        updated=[{"id": feature.id, "version": feature.version, **cells}],
+        actor=actor,
+    )
+
+
 def log(engine, project):
     return project_service.list_activity(engine, project.id)
 
@@ -53,13 +75,13 @@ def log(engine, project):
 def test_features_are_added_in_build_order_and_logged(engine, project):
     add(engine, project, "Alerts", 3, owner="Priya", smes="Dana;  Lee, Dana")
     add(engine, project, "Dashboard", "2")
-    features = svc.list_features(engine, project.id)
-    assert [(f.name, f.estimate_days, f.position) for f in features] == [
+    stored = features(engine, project)
+    assert [(f.name, f.estimate_days, f.position) for f in stored] == [
         ("Alerts", 3, 0),
         ("Dashboard", 2, 1),
     ]
-    assert features[0].sme_names == ("Dana", "Lee")
-    assert features[0].status is FeatureStatus.PLANNED
+    assert stored[0].sme_names == ("Dana", "Lee")
+    assert stored[0].status is FeatureStatus.PLANNED
     entry = log(engine, project)[0]
     assert (entry.action, entry.actor) == ("feature added", "Ann")
     assert "Dashboard" in entry.summary
@@ -88,7 +110,7 @@ def test_bad_feature_is_refused_and_nothing_stored(engine, project, data, field,
     with pytest.raises(InvalidInput) as error:
         svc.create_feature(engine, project_id=project.id, data=data, actor="Ann")
     assert message in error.value.errors[field]
-    assert svc.list_features(engine, project.id) == []
+    assert features(engine, project) == []
 
 
 def test_estimate_of_250_working_days_is_the_largest_accepted(engine, project):
@@ -100,36 +122,25 @@ def test_feature_names_are_unique_ignoring_case(engine, project):
     with pytest.raises(InvalidInput) as error:
         add(engine, project, "alerts", 2)
     assert "already" in error.value.errors["name"]
-    assert len(svc.list_features(engine, project.id)) == 1
+    assert len(features(engine, project)) == 1
 
 
-def test_feature_edit_is_version_checked(engine, project):
+def test_a_table_row_edit_is_version_checked(engine, project):
     feature = add(engine, project, "Alerts", 3)
-    edited = svc.update_feature(
-        engine,
-        project_id=project.id,
-        feature_id=feature.id,
-        expected_version=feature.version,
-        data={"estimate_days": 4, "status": "building"},
-        actor="Bo",
-    )
+    saved = edit(engine, project, feature, actor="Bo", estimate_days=4, status="building")
+    assert (saved.added, saved.changed, saved.reordered) == (0, 1, False)
+    edited = features(engine, project)[0]
     assert (edited.estimate_days, edited.status, edited.version) == (
         4,
         FeatureStatus.BUILDING,
         feature.version + 1,
     )
     with pytest.raises(StaleEditError) as error:
-        svc.update_feature(
-            engine,
-            project_id=project.id,
-            feature_id=feature.id,
-            expected_version=feature.version,  # loaded before Bo's edit
-            data={"estimate_days": 9},
-            actor="Ann",
-        )
+        edit(engine, project, feature, estimate_days=9)  # seen before Bo's edit
     assert error.value.conflicts["Alerts: estimate_days"] == (9, 4)
     assert error.value.saved_by == "Bo"
-    assert svc.list_features(engine, project.id)[0].estimate_days == 4
+    assert error.value.current.version == edited.version
+    assert features(engine, project)[0].estimate_days == 4
     entry = log(engine, project)[0]
     assert entry.action == "feature edited"
     assert entry.changes["estimate_days"] == [3, 4]
@@ -146,121 +157,174 @@ def test_delete_feature_closes_up_the_order(engine, project):
         expected_version=first.version,
         actor="Ann",
     )
-    assert [(f.name, f.position) for f in svc.list_features(engine, project.id)] == [
+    assert [(f.name, f.position) for f in features(engine, project)] == [
         ("Dashboard", 0),
         ("Export", 1),
     ]
     assert log(engine, project)[0].action == "feature removed"
+    with pytest.raises(NotFound):
+        svc.delete_feature(
+            engine, project_id=project.id, feature_id=first.id, expected_version=1, actor="Ann"
+        )
+
+
+def test_delete_of_a_feature_changed_since_is_refused(engine, project):
+    feature = add(engine, project, "Alerts", 3)
+    edit(engine, project, feature, actor="Bo", owner="Bo")
+    with pytest.raises(StaleEditError):
+        svc.delete_feature(
+            engine,
+            project_id=project.id,
+            feature_id=feature.id,
+            expected_version=feature.version,
+            actor="Ann",
+        )
+    assert [f.name for f in features(engine, project)] == ["Alerts"]
 
 
 def test_move_up_and_down_and_refuse_past_the_ends(engine, project):
+    def move(feature, direction):
+        current = next(f for f in features(engine, project) if f.id == feature.id)
+        return svc.move_feature(
+            engine,
+            project_id=project.id,
+            feature_id=feature.id,
+            expected_version=current.version,
+            direction=direction,
+            actor="Ann",
+        )
+
     a, b, c = (add(engine, project, name, 1) for name in ("A", "B", "C"))
-    svc.move_feature(engine, project_id=project.id, feature_id=c.id, direction="up", actor="Ann")
-    svc.move_feature(engine, project_id=project.id, feature_id=a.id, direction="down", actor="Ann")
-    assert [f.name for f in svc.list_features(engine, project.id)] == ["C", "A", "B"]
+    move(c, "up")
+    move(a, "down")
+    assert [f.name for f in features(engine, project)] == ["C", "A", "B"]
     with pytest.raises(InvalidInput) as error:
-        svc.move_feature(engine, project_id=project.id, feature_id=c.id, direction="up", actor="A")
+        move(c, "up")
     assert "already first" in error.value.errors["order"]
     with pytest.raises(NotFound):
-        svc.move_feature(engine, project_id=project.id, feature_id=999, direction="up", actor="A")
+        svc.move_feature(
+            engine,
+            project_id=project.id,
+            feature_id=999,
+            expected_version=1,
+            direction="up",
+            actor="A",
+        )
     assert log(engine, project)[0].action == "features reordered"
-    assert b.id in {f.id for f in svc.list_features(engine, project.id)}
+    assert b.id in {f.id for f in features(engine, project)}
 
 
-def test_save_an_order(engine, project):
-    a, b, c = (add(engine, project, name, 1) for name in ("A", "B", "C"))
-    svc.save_feature_order(engine, project_id=project.id, ordered_ids=[b.id, c.id, a.id], actor="A")
-    assert [f.name for f in svc.list_features(engine, project.id)] == ["B", "C", "A"]
-    with pytest.raises(InvalidInput):
-        svc.save_feature_order(engine, project_id=project.id, ordered_ids=[a.id], actor="A")
+def test_a_move_on_a_stale_view_is_refused(engine, project):
+    a, _ = (add(engine, project, name, 1) for name in ("A", "B"))
+    svc.move_feature(
+        engine,
+        project_id=project.id,
+        feature_id=a.id,
+        expected_version=a.version,
+        direction="down",
+        actor="Bo",
+    )
+    with pytest.raises(StaleEditError):
+        svc.move_feature(
+            engine,
+            project_id=project.id,
+            feature_id=a.id,
+            expected_version=a.version,
+            direction="down",
+            actor="Ann",
+        )
+    assert [f.name for f in features(engine, project)] == ["B", "A"]
 
 
-def _table(features):
-    return [
-        {
-            "id": f.id,
-            "order": f.position + 1,
-            "name": f.name,
-            "estimate_days": f.estimate_days,
-            "owner": f.owner,
-            "status": f.status.value,
-            "smes": f.smes,
-            "milestone": f.milestone,
-            "description": f.description,
-        }
-        for f in features
-    ]
-
-
-def test_save_features_table_adds_edits_removes_and_reorders(engine, project):
+def test_save_features_table_adds_edits_and_reorders_sending_changed_rows_only(engine, project):
     a, b, c = (add(engine, project, name, 2) for name in ("A", "B", "C"))
-    loaded = svc.list_features(engine, project.id)
-    rows = _table(loaded)
-    rows[0]["estimate_days"] = 7.0  # the table hands out floats
-    rows[0]["order"] = 4  # after C (order 3)
-    del rows[1]  # B removed
-    rows.append({"id": None, "order": None, "name": "D", "estimate_days": 1, "milestone": None})
-    rows.append({"id": None, "name": None, "estimate_days": None})  # an empty new row
     saved = svc.save_features(
         engine,
         project_id=project.id,
-        rows=rows,
-        loaded_versions={f.id: f.version for f in loaded},
+        updated=[{"id": a.id, "version": a.version, "estimate_days": 7.0, "order": 3}],
+        added=[
+            {"order": None, "name": "D", "estimate_days": 1, "milestone": None},
+            {"name": None, "estimate_days": None},  # an empty new row
+        ],
         actor="Ann",
     )
-    assert (saved.added, saved.changed, saved.removed, saved.reordered) == (1, 1, 1, True)
-    after = svc.list_features(engine, project.id)
+    assert (saved.added, saved.changed, saved.reordered) == (1, 1, True)
+    after = features(engine, project)
     assert [(f.name, f.estimate_days, f.position) for f in after] == [
-        ("C", 2, 0),
-        ("A", 7, 1),
-        ("D", 1, 2),
+        ("B", 2, 0),
+        ("C", 2, 1),
+        ("A", 7, 2),
+        ("D", 1, 3),
     ]
     actions = {entry.action for entry in log(engine, project)}
-    assert {"feature added", "feature edited", "feature removed", "features reordered"} <= actions
-    assert b.id not in {f.id for f in after}
-    assert c.id == after[0].id and a.id == after[1].id
+    assert {"feature added", "feature edited", "features reordered"} <= actions
+    assert [f.id for f in after[:3]] == [b.id, c.id, a.id]
+
+
+def test_a_row_moved_up_goes_before_the_row_at_that_place(engine, project):
+    add(engine, project, "A", 1)
+    add(engine, project, "B", 1)
+    c = add(engine, project, "C", 1)
+    svc.save_features(
+        engine,
+        project_id=project.id,
+        updated=[{"id": c.id, "version": c.version, "order": 1}],
+        added=[{"name": "Z", "estimate_days": 1, "order": 2}],
+        actor="Ann",
+    )
+    assert [f.name for f in features(engine, project)] == ["C", "A", "Z", "B"]
+
+
+def test_a_table_save_leaves_rows_it_did_not_send_alone(engine, project):
+    a, b = add(engine, project, "A", 2), add(engine, project, "B", 2)
+    edit(engine, project, a, actor="Bo", estimate_days=8)  # after Ann opened the table
+    add(engine, project, "C", 1)  # added meanwhile: not in Ann's table
+    edit(engine, project, b, owner="Ann")  # Ann's table still holds A at version 1
+    assert [(f.name, f.estimate_days, f.owner) for f in features(engine, project)] == [
+        ("A", 8, ""),
+        ("B", 2, "Ann"),
+        ("C", 1, ""),
+    ]
 
 
 def test_save_features_table_refuses_bad_rows_naming_them(engine, project):
-    add(engine, project, "A", 2)
-    loaded = svc.list_features(engine, project.id)
-    rows = [*_table(loaded), {"id": None, "name": "", "estimate_days": 3}]
-    rows[0]["estimate_days"] = 1.5
+    a = add(engine, project, "A", 2)
     with pytest.raises(InvalidInput) as error:
         svc.save_features(
             engine,
             project_id=project.id,
-            rows=rows,
-            loaded_versions={f.id: f.version for f in loaded},
+            updated=[{"id": a.id, "version": a.version, "estimate_days": 1.5, "row": 1}],
+            added=[{"name": "", "estimate_days": 3, "row": 2}, {"name": "a", "row": 3}],
             actor="Ann",
         )
-    assert set(error.value.errors) == {"features[1].estimate_days", "features[2].name"}
-    assert [(f.name, f.estimate_days) for f in svc.list_features(engine, project.id)] == [("A", 2)]
+    assert set(error.value.errors) == {
+        "features[1].estimate_days",
+        "features[2].name",
+        "features[3].estimate_days",
+    }
+    with pytest.raises(InvalidInput) as error:
+        svc.save_features(
+            engine, project_id=project.id, added=[{"name": "a", "estimate_days": 1}], actor="A"
+        )
+    assert "already in the list" in error.value.errors["features[2].name"]
+    assert [(f.name, f.estimate_days) for f in features(engine, project)] == [("A", 2)]
 
 
 def test_save_features_table_refuses_overwriting_a_newer_edit(engine, project):
-    add(engine, project, "A", 2)
-    loaded = svc.list_features(engine, project.id)
-    svc.update_feature(
-        engine,
-        project_id=project.id,
-        feature_id=loaded[0].id,
-        expected_version=loaded[0].version,
-        data={"estimate_days": 8},
-        actor="Bo",
-    )
-    rows = _table(loaded)
-    rows[0]["owner"] = "Ann"
+    a, b = add(engine, project, "A", 2), add(engine, project, "B", 2)
+    edit(engine, project, a, actor="Bo", estimate_days=8)
     with pytest.raises(StaleEditError) as error:
         svc.save_features(
             engine,
             project_id=project.id,
-            rows=rows,
-            loaded_versions={f.id: f.version for f in loaded},
+            updated=[
+                {"id": a.id, "version": a.version, "owner": "Ann"},
+                {"id": b.id, "version": b.version, "owner": "Ann"},
+            ],
             actor="Ann",
         )
-    assert error.value.conflicts["A: estimate_days"] == (2, 8)
-    assert svc.list_features(engine, project.id)[0].owner == ""
+    assert error.value.conflicts == {"A: owner": ("Ann", "")}
+    assert [f.owner for f in features(engine, project)] == ["", ""]  # nothing written
 
 
 # --- Settings, schedule, baseline -------------------------------------------------------------
@@ -281,12 +345,12 @@ def test_bad_settings_are_refused(engine, project, data, field, message):
     with pytest.raises(InvalidInput) as error:
         settings(engine, project, **data)
     assert message in error.value.errors[field]
-    assert svc.current_schedule(engine, project.id) is None
+    assert view(engine, project).schedule is None
 
 
 def test_no_settings_no_schedule(engine, project):
     add(engine, project, "Alerts", 3)
-    assert svc.current_schedule(engine, project.id) is None
+    assert view(engine, project).schedule is None
     assert svc.demo_plan(engine, project.id, today=START).schedule is None
 
 
@@ -300,7 +364,7 @@ def test_schedule_is_generated_from_settings_and_ordered_features(engine, projec
         light_audience="Priya",
         big_audience="Sam (sponsor), Priya",
     )
-    schedule = svc.current_schedule(engine, project.id)
+    schedule = view(engine, project).schedule
     rows = [(i.kind.value, i.title, i.start, i.end, i.demo_type) for i in schedule.items]
     assert rows == [
         ("build", "Model testing", date(2026, 11, 2), date(2026, 11, 6), None),
@@ -342,6 +406,7 @@ def test_a_slip_shows_what_moved_against_the_baseline(engine, project):
         engine,
         project_id=project.id,
         feature_id=alerts.id,
+        expected_version=alerts.version,
         working_days=2,
         reason="Labels arrived late",
         actor="Bo",
@@ -413,12 +478,13 @@ def test_slip_that_leaves_no_working_day_is_refused(engine, project):
             engine,
             project_id=project.id,
             feature_id=alerts.id,
+            expected_version=alerts.version,
             working_days=-3,
             reason="",
             actor="Ann",
         )
     assert "between 1 and 250" in error.value.errors["working_days"]
-    assert svc.list_features(engine, project.id)[0].estimate_days == 3
+    assert features(engine, project)[0].estimate_days == 3
 
 
 def test_upcoming_demos_start_today(engine, project):
@@ -465,7 +531,7 @@ def test_demo_with_feedback_and_actions_makes_a_task_and_a_parked_idea(engine, p
         actor="Priya",
         today=date(2026, 11, 16),
     )
-    [stored] = svc.list_demos(engine, project.id)
+    [stored] = demos(engine, project)
     assert stored.id == demo.id
     assert (stored.feature_name, stored.demo_type, stored.audience) == (
         "Alerts",
@@ -485,7 +551,7 @@ def test_demo_with_feedback_and_actions_makes_a_task_and_a_parked_idea(engine, p
     assert (parked.source_kind, parked.source_id) == (SourceKind.DEMO, demo.id)
     assert "Demo: Alerts" in parked.source_label
     assert [p.id for p in stored.parked] == [parked.id]
-    tasks = svc.list_feature_tasks(engine, project.id)
+    tasks = list(view(engine, project).tasks)
     assert [t.feature_id for t in tasks][1] == dashboard.id
     actions = [entry.action for entry in log(engine, project)]
     assert actions[0] == "demo recorded"
@@ -549,18 +615,33 @@ def test_bad_demo_stores_nothing(engine, project, data, feedback, actions, field
             today=date(2026, 11, 16),
         )
     assert field in error.value.errors
-    assert svc.list_demos(engine, project.id) == []
+    assert demos(engine, project) == []
     assert registers.list_parking_lot(engine, project.id) == []
     assert len(log(engine, project)) == before
 
 
-def test_task_done_is_logged(engine, project):
-    alerts = add(engine, project, "Alerts", 3)
-    task = svc.add_feature_task(
-        engine, project_id=project.id, feature_id=alerts.id, text="Write docs", actor="Ann"
+def test_task_status_saves_only_the_rows_sent_and_is_logged(engine, project):
+    add(engine, project, "Alerts", 3)
+    svc.record_demo(
+        engine,
+        project_id=project.id,
+        data={"title": "Demo: Alerts", "held_on": date(2026, 11, 13), "feature": "Alerts"},
+        actions=[
+            {"action": "Write docs", "becomes": "feature task"},
+            {"action": "Add a legend", "becomes": "feature task"},
+        ],
+        actor="Ann",
+        today=date(2026, 11, 13),
     )
-    svc.set_feature_task_done(engine, project_id=project.id, task_id=task.id, done=True, actor="Bo")
-    assert svc.list_feature_tasks(engine, project.id)[0].done is True
+    first, second = view(engine, project).tasks
+    svc.save_task_status(
+        engine, project_id=project.id, changes=[{"id": second.id, "done": True}], actor="Bo"
+    )
+    count = svc.save_task_status(
+        engine, project_id=project.id, changes=[{"id": first.id, "done": True}], actor="Ann"
+    )
+    assert count == 1
+    assert all(t.done for t in view(engine, project).tasks)
     assert log(engine, project)[0].action == "feature task done"
 
 
@@ -586,14 +667,7 @@ def test_a_feature_long_undemoed_is_flagged(engine, project):
         date(2026, 11, 13),
         4,
     )
-    svc.update_feature(
-        engine,
-        project_id=project.id,
-        feature_id=alerts.id,
-        expected_version=alerts.version,
-        data={"status": "done"},
-        actor="Ann",
-    )
+    edit(engine, project, alerts, status="done")
     assert svc.demo_plan(engine, project.id, today=date(2026, 11, 19)).undemoed == ()
 
 
@@ -669,3 +743,67 @@ def test_view_lists_schedule_items_by_kind(engine, project):
         ItemKind.DEMO,
     ]
     assert view.project_name == "Ride-time anomalies"
+
+
+# --- Versions the user saw ------------------------------------------------------------------
+
+
+def test_a_slip_on_a_feature_changed_since_is_refused(engine, project):
+    alerts = add(engine, project, "Alerts", 3)
+    settings(engine, project)
+
+    def slip(days, actor):
+        return svc.record_slip(
+            engine,
+            project_id=project.id,
+            feature_id=alerts.id,
+            expected_version=alerts.version,
+            working_days=days,
+            reason="",
+            actor=actor,
+        )
+
+    slip(2, "Bo")
+    with pytest.raises(StaleEditError) as error:
+        slip(1, "Ann")
+    assert error.value.current.estimate_days == 5
+    assert features(engine, project)[0].estimate_days == 5
+
+
+def test_settings_save_only_the_fields_sent_and_refuse_a_stale_version(engine, project):
+    first = settings(engine, project, light_audience="Priya")
+    assert svc.NO_SETTINGS_VERSION == 0
+    with pytest.raises(StaleEditError):  # someone else's first save made "none yet" stale
+        settings(engine, project, expected_version=svc.NO_SETTINGS_VERSION)
+    saved = svc.save_plan_settings(
+        engine,
+        project_id=project.id,
+        expected_version=first.version,
+        data={"big_audience": "Sam"},
+        actor="Bo",
+    )
+    assert (saved.light_audience, saved.big_audience, saved.start_date) == ("Priya", "Sam", START)
+    with pytest.raises(StaleEditError) as error:
+        svc.save_plan_settings(
+            engine,
+            project_id=project.id,
+            expected_version=first.version,
+            data={"big_audience": "Lee"},
+            actor="Ann",
+        )
+    assert error.value.conflicts == {"big_audience": ("Lee", "Sam")}
+
+
+def test_the_same_demo_is_not_recorded_twice(engine, project):
+    data = {"title": "Model testing review", "held_on": date(2026, 11, 9), "demo_type": "big"}
+    svc.record_demo(engine, project_id=project.id, data=data, actor="Bo", today=date(2026, 11, 9))
+    with pytest.raises(InvalidInput) as error:
+        svc.record_demo(
+            engine,
+            project_id=project.id,
+            data=data | {"title": "model testing review "},
+            actor="Ann",
+            today=date(2026, 11, 9),
+        )
+    assert "already recorded (by Bo)" in error.value.errors["title"]
+    assert len(demos(engine, project)) == 1
