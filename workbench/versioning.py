@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+from sqlalchemy import inspect
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, SQLModel
 
@@ -95,12 +96,13 @@ def commit(
     public: Public | None = None,
 ) -> None:
     """Commit; a writer that got in between this edit's read and its write makes it stale."""
-    model, record_id = (type(row), row.id) if row is not None else (None, None)
+    # The row's primary key, whatever its column (a project's plan settings are keyed by project).
+    model, identity = (type(row), inspect(row).identity) if row is not None else (None, None)
     try:
         session.commit()
     except StaleDataError:
         session.rollback()
-        fresh = session.get(model, record_id) if model is not None else None
+        fresh = session.get(model, identity) if model is not None and identity else None
         if fresh is None:
             raise StaleEditError(current=None, conflicts={}, saved_by="") from None
         raise stale_error(session, fresh, mine, public=public) from None
