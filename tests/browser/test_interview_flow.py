@@ -1,5 +1,6 @@
 """In Chromium: an expert opens their private link in a fresh browser, fills it and submits."""
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, wait_idle
@@ -126,3 +127,53 @@ def test_a_bad_link_shows_only_that_it_is_not_valid(streamlit_server, page):
     expect(page.get_by_role("textbox")).to_have_count(0)
     expect(page.get_by_text("Dispatch delays")).to_have_count(0)
     screenshot(page, "interview_bad_link")
+
+
+def test_revoking_a_link_asks_first_and_can_be_undone(streamlit_server, page):
+    database_url = streamlit_server["database_url"]
+    project_id, token = seed(database_url, name="Yard planning", other="Office moves")
+    page.goto(f"{streamlit_server['url']}/interviews?project={project_id}")
+    expect(page.get_by_role("heading", name="SME interviews")).to_be_visible()
+    wait_idle(page)
+    name = page.get_by_role("textbox", name="Your name", exact=True)
+    name.fill("Priya")
+    name.press("Enter")
+    wait_idle(page)
+
+    page.get_by_role("button", name="Revoke link").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_text("Revoke this expert's link?")).to_be_visible()
+    dialog.get_by_role("button", name="Revoke link").click()
+    expect(page.get_by_text("The link no longer works; the answers stay.")).to_be_visible()
+    wait_idle(page)
+    engine = make_engine(database_url)
+    with pytest.raises(svc.LinkNotValid):
+        svc.open_interview_by_token(engine, token, clock.now())
+
+    page.get_by_role("button", name="Reopen link").click()
+    expect(page.get_by_text("The revoked link works again.")).to_be_visible()
+    wait_idle(page)
+    assert svc.open_interview_by_token(engine, token, clock.now()).expert_name == "Dana Whitfield"
+    engine.dispose()
+
+
+def test_a_double_click_on_submit_submits_once(streamlit_server, page):
+    database_url = streamlit_server["database_url"]
+    project_id, token = seed(database_url, name="Night shifts", other="Canteen")
+    page.goto(f"{streamlit_server['url']}/?interview={token}")
+    how = page.get_by_role("textbox", name=HOW)
+    how.fill("We swap shifts on a paper list.")
+    page.get_by_role("heading", name="Teach us how you do it now").click()
+    expect(page.get_by_text("Draft saved at")).to_be_visible()
+    wait_idle(page)
+    page.get_by_text("I have finished: send my answers to the team").click()
+    submit = page.get_by_role("button", name="Submit answers")
+    expect(submit).to_be_enabled()
+    submit.dblclick()
+    expect(page.get_by_text("Thank you, Dana! Your answers were sent to the team")).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_role("alert").filter(has_text="Not sent")).to_have_count(0)
+    engine = make_engine(database_url)
+    entries = project_service.list_activity(engine, project_id)
+    engine.dispose()
+    assert [e.action for e in entries].count("interview submitted") == 1

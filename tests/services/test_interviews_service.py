@@ -62,6 +62,31 @@ def make(engine, project_id, name="Dana", **extra):
     )
 
 
+def version_of(engine, project_id, interview_id):
+    """The interview's version now: what a user who just opened the page saw."""
+    return next(i for i in svc.list_interviews(engine, project_id, now=NOW) if i.id == interview_id)
+
+
+def team(action, engine, project_id, interview_id, *, actor="Ann", expected_version=None):
+    """A team action on a view of the interview as it is now (or as at `expected_version`)."""
+    if expected_version is None:
+        expected_version = version_of(engine, project_id, interview_id).version
+    return action(
+        engine,
+        project_id=project_id,
+        interview_id=interview_id,
+        expected_version=expected_version,
+        actor=actor,
+        now=NOW,
+    )
+
+
+def seen(engine, project_id, answer_id, kind):
+    """How many records of `kind` were made from the answer: the version a conversion pins."""
+    answer = next(a for a in svc.list_answers(engine, project_id) if a.id == answer_id)
+    return len(answer.made(kind))
+
+
 # --- Tokens ------------------------------------------------------------------------------------
 
 
@@ -98,9 +123,7 @@ def same_refusal(engine, token, now=NOW):
 
 def test_a_guessed_revoked_or_expired_token_is_refused_with_the_same_message(engine, project):
     revoked = make(engine, project.id, name="Rev")
-    svc.revoke_interview(
-        engine, project_id=project.id, interview_id=revoked.interview.id, actor="Ann", now=NOW
-    )
+    team(svc.revoke_interview, engine, project.id, revoked.interview.id)
     expiring = make(engine, project.id, name="Exp", expires_in_days=3)
     valid = make(engine, project.id, name="Ok")
     assert svc.open_interview_by_token(engine, expiring.token, NOW + timedelta(days=2))
@@ -125,12 +148,8 @@ def test_a_guessed_revoked_or_expired_token_is_refused_with_the_same_message(eng
 def test_a_new_link_kills_the_old_one_and_brings_back_a_revoked_interview(engine, project):
     link = make(engine, project.id)
     svc.save_draft(engine, link.token, {"worries": "Late data"}, NOW)
-    svc.revoke_interview(
-        engine, project_id=project.id, interview_id=link.interview.id, actor="Ann", now=NOW
-    )
-    fresh = svc.rotate_link(
-        engine, project_id=project.id, interview_id=link.interview.id, actor="Ann", now=NOW
-    )
+    team(svc.revoke_interview, engine, project.id, link.interview.id)
+    fresh = team(svc.rotate_link, engine, project.id, link.interview.id)
     assert fresh.token != link.token
     assert fresh.interview.status == svc.InterviewStatus.DRAFT
     assert fresh.interview.expires_at == NOW + timedelta(days=30)
@@ -255,16 +274,12 @@ def test_submit_makes_the_form_read_only_until_the_team_reopens_it(engine, proje
     entry = project_service.list_activity(engine, project.id)[0]
     assert (entry.actor, entry.action) == ("SME: Dana", "interview submitted")
 
-    svc.reopen_interview(
-        engine, project_id=project.id, interview_id=link.interview.id, actor="Ann", now=NOW
-    )
+    team(svc.reopen_interview, engine, project.id, link.interview.id)
     form = svc.save_draft(engine, link.token, {"worries": "Holidays and strikes"}, NOW)
     assert not form.read_only
     assert form.answers["worries"] == "Holidays and strikes"
     with pytest.raises(InvalidInput, match="Only a submitted interview"):
-        svc.reopen_interview(
-            engine, project_id=project.id, interview_id=link.interview.id, actor="Ann", now=NOW
-        )
+        team(svc.reopen_interview, engine, project.id, link.interview.id)
 
 
 # --- Creating interviews -----------------------------------------------------------------------
@@ -384,7 +399,13 @@ def test_an_answer_becomes_a_risk_that_links_back(engine, project):
     answer = submitted_answer(engine, project)
     assert answer.expert == "Dana (Dispatch)" and answer.derived == ()
     made = svc.convert_answer(
-        engine, answer.id, project_id=project.id, to="risk", actor="Ann", today=TODAY
+        engine,
+        answer.id,
+        project_id=project.id,
+        to="risk",
+        actor="Ann",
+        today=TODAY,
+        expected_version=0,
     )
     [risk] = registers.list_risks(engine, project.id)
     assert risk.id == made.record_id
@@ -394,9 +415,8 @@ def test_an_answer_becomes_a_risk_that_links_back(engine, project):
         risk.source_label
         == "Interview with Dana (Dispatch), Q: What worries you about this project?"
     )
-    [derived] = svc.derived_from_answer(engine, answer.id)
+    [derived] = svc.list_answers(engine, project.id)[0].derived
     assert (derived.kind, derived.record_id) == (svc.ConversionTarget.RISK, risk.id)
-    assert svc.list_answers(engine, project.id)[0].derived == (derived,)
 
 
 @pytest.mark.parametrize(
@@ -419,11 +439,12 @@ def test_an_answer_becomes_a_note_or_parked_idea_that_links_back(engine, project
         actor="Ann",
         today=TODAY,
         text="Drivers may ignore alerts",
+        expected_version=0,
     )
     [record] = lister(engine, project.id)
     assert (record.source_kind, record.source_id) == (SourceKind.INTERVIEW, answer.id)
     assert "Drivers may ignore alerts" in (getattr(record, "text", None) or record.idea)
-    assert [d.kind.value for d in svc.derived_from_answer(engine, answer.id)] == [target]
+    assert [d.kind.value for d in svc.list_answers(engine, project.id)[0].derived] == [target]
 
 
 def test_an_answer_becomes_charter_text_through_a_logged_version_checked_edit(engine, project):
@@ -436,6 +457,7 @@ def test_an_answer_becomes_charter_text_through_a_logged_version_checked_edit(en
         charter_field="current_process",
         actor="Ann",
         today=TODAY,
+        expected_version=project.version,
     )
     stored = project_service.get_project(engine, project.id).project
     assert stored.current_process == "Dispatchers watch a board — Dana (Dispatch), SME interview"
@@ -449,6 +471,7 @@ def test_an_answer_becomes_charter_text_through_a_logged_version_checked_edit(en
         actor="Ann",
         today=TODAY,
         text="Second note",
+        expected_version=project.version + 1,
     )
     stored = project_service.get_project(engine, project.id).project
     assert stored.current_process.endswith(
@@ -458,7 +481,7 @@ def test_an_answer_becomes_charter_text_through_a_logged_version_checked_edit(en
     assert edit.action == "charter edited"
     assert link.action == "answer turned into charter text"
     assert link.changes["answer_id"] == answer.id and link.changes["field"] == "current_process"
-    assert [d.kind for d in svc.derived_from_answer(engine, answer.id)] == [
+    assert [d.kind for d in svc.list_answers(engine, project.id)[0].derived] == [
         svc.ConversionTarget.CHARTER,
         svc.ConversionTarget.CHARTER,
     ]
@@ -476,31 +499,30 @@ def test_an_answer_becomes_charter_text_through_a_logged_version_checked_edit(en
 
 def test_converting_refuses_bad_input_and_answers_of_other_projects(engine, project, other_project):
     answer = submitted_answer(engine, project)
-    with pytest.raises(InvalidInput) as error:
-        svc.convert_answer(
-            engine, answer.id, project_id=project.id, to="risk", actor="Ann", today=TODAY, text=" "
-        )
-    assert "text" in error.value.errors
-    with pytest.raises(InvalidInput) as error:
-        svc.convert_answer(
-            engine, answer.id, project_id=project.id, to="poem", actor="Ann", today=TODAY
-        )
-    assert "to" in error.value.errors
-    with pytest.raises(InvalidInput) as error:
-        svc.convert_answer(
+
+    def convert(to, project_id=project.id, **extra):
+        return svc.convert_answer(
             engine,
             answer.id,
-            project_id=project.id,
-            to="charter",
-            charter_field="name",
+            project_id=project_id,
+            to=to,
             actor="Ann",
             today=TODAY,
+            expected_version=extra.pop("expected_version", 0),
+            **extra,
         )
+
+    with pytest.raises(InvalidInput) as error:
+        convert("risk", text=" ")
+    assert "text" in error.value.errors
+    with pytest.raises(InvalidInput) as error:
+        convert("poem")
+    assert "to" in error.value.errors
+    with pytest.raises(InvalidInput) as error:
+        convert("charter", charter_field="name", expected_version=project.version)
     assert "charter_field" in error.value.errors
     with pytest.raises(NotFound):
-        svc.convert_answer(
-            engine, answer.id, project_id=other_project.id, to="risk", actor="Ann", today=TODAY
-        )
+        convert("risk", project_id=other_project.id)
     assert registers.list_risks(engine, project.id) == []
     assert registers.list_risks(engine, other_project.id) == []
 
@@ -508,9 +530,7 @@ def test_converting_refuses_bad_input_and_answers_of_other_projects(engine, proj
 def test_team_actions_stay_within_their_project(engine, project, other_project):
     link = make(engine, project.id)
     with pytest.raises(NotFound):
-        svc.revoke_interview(
-            engine, project_id=other_project.id, interview_id=link.interview.id, actor="Bo", now=NOW
-        )
+        team(svc.revoke_interview, engine, other_project.id, link.interview.id, expected_version=1)
     assert svc.list_interviews(engine, other_project.id, now=NOW) == []
     assert svc.open_interview_by_token(engine, link.token, NOW).status == svc.InterviewStatus.SENT
 
@@ -529,3 +549,96 @@ def test_team_actions_stay_within_their_project(engine, project, other_project):
 )
 def test_the_link_points_at_the_app_root(page_url, expected):
     assert svc.interview_url(page_url, "T") == expected
+
+
+# --- Versions pinned by the page: a stale action is refused, nothing is applied twice ---------
+
+
+def test_a_stale_link_action_is_refused_and_changes_nothing(engine, project):
+    link = make(engine, project.id)
+    seen_version = link.interview.version
+    fresh = team(svc.rotate_link, engine, project.id, link.interview.id, actor="Bo")
+    for action in (svc.rotate_link, svc.revoke_interview):
+        with pytest.raises(StaleEditError) as error:
+            team(action, engine, project.id, link.interview.id, expected_version=seen_version)
+        assert error.value.current.version == seen_version + 1
+    assert svc.open_interview_by_token(engine, fresh.token, NOW).expert_name == "Dana"
+    actions = [e.action for e in project_service.list_activity(engine, project.id)]
+    assert actions.count("interview link replaced") == 1
+    assert "interview revoked" not in actions
+
+
+def test_a_revoke_is_undone_by_reopening_the_same_link_in_the_state_it_had(engine, project):
+    link = make(engine, project.id)
+    svc.submit(engine, link.token, {"worries": "Holidays"}, NOW)
+    team(svc.reopen_interview, engine, project.id, link.interview.id)  # back to draft
+    team(svc.revoke_interview, engine, project.id, link.interview.id)
+    same_refusal(engine, link.token)
+    summary = team(svc.reopen_link, engine, project.id, link.interview.id)
+    assert summary.status == svc.InterviewStatus.DRAFT  # as before the revoke, from the log
+    assert svc.open_interview_by_token(engine, link.token, NOW).answers == {"worries": "Holidays"}
+    entry = project_service.list_activity(engine, project.id)[0]
+    assert (entry.action, entry.changes["status"]) == (
+        "interview link reopened",
+        ["revoked", "draft"],
+    )
+    with pytest.raises(InvalidInput, match="not revoked"):
+        team(svc.reopen_link, engine, project.id, link.interview.id)
+
+
+def test_an_expired_revoked_link_cannot_be_reopened(engine, project):
+    link = make(engine, project.id, expires_in_days=1)
+    team(svc.revoke_interview, engine, project.id, link.interview.id)
+    with pytest.raises(InvalidInput, match="make a new link"):
+        svc.reopen_link(
+            engine,
+            project_id=project.id,
+            interview_id=link.interview.id,
+            expected_version=version_of(engine, project.id, link.interview.id).version,
+            actor="Ann",
+            now=NOW + timedelta(days=2),
+        )
+
+
+def test_a_second_interview_for_the_same_expert_made_meanwhile_is_refused(engine, project):
+    seen_up_to = svc.newest_interview_id(svc.list_interviews(engine, project.id, now=NOW))
+    make(engine, project.id, actor="Bo", expected_version=seen_up_to)
+    with pytest.raises(svc.MadeMeanwhile) as error:
+        make(engine, project.id, name=" dana ", expected_version=seen_up_to)
+    assert isinstance(error.value, StaleEditError)
+    assert "Bo created an interview for Dana (Dispatch)" in str(error.value)
+    make(engine, project.id, name="Eli", expected_version=seen_up_to)  # another expert: fine
+    make(engine, project.id, name="Dana", expected_version=error.value.current.version)
+    assert len(svc.list_interviews(engine, project.id, now=NOW)) == 3
+
+
+def test_an_answer_made_into_a_risk_meanwhile_is_not_made_again(engine, project):
+    answer = submitted_answer(engine, project)
+
+    def convert(expected_version):
+        return svc.convert_answer(
+            engine,
+            answer.id,
+            project_id=project.id,
+            to="risk",
+            actor="Ann",
+            today=TODAY,
+            expected_version=expected_version,
+        )
+
+    convert(seen(engine, project.id, answer.id, "risk"))
+    with pytest.raises(svc.MadeMeanwhile) as error:
+        convert(0)  # a view from before that risk
+    assert error.value.current.version == 1
+    assert len(registers.list_risks(engine, project.id)) == 1
+    convert(error.value.current.version)  # on purpose, having seen the first one
+    assert len(registers.list_risks(engine, project.id)) == 2
+
+
+def test_submitting_the_same_answers_again_is_one_submit(engine, project):
+    link = make(engine, project.id)
+    svc.submit(engine, link.token, {"worries": "Holidays"}, NOW)
+    again = svc.submit(engine, link.token, {"worries": "Holidays "}, NOW + timedelta(minutes=1))
+    assert again.read_only and again.submitted_at == NOW
+    actions = [e.action for e in project_service.list_activity(engine, project.id)]
+    assert actions.count("interview submitted") == 1

@@ -5,6 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.dates import TODAY
 from tests.ui.conftest import APP, TIMEOUT
+from tests.ui.helpers import click, confirm
 from workbench import clock
 from workbench.db import make_engine
 from workbench.models import SourceKind
@@ -107,6 +108,7 @@ def test_a_revoked_link_shows_the_same_page(seeded):
         seeded["engine"],
         project_id=seeded["project"].id,
         interview_id=link.interview.id,
+        expected_version=link.interview.version,
         actor="Ann",
         now=clock.now(),
     )
@@ -180,9 +182,16 @@ def test_team_page_refuses_an_interview_without_an_expert_name(open_app, seeded)
 def test_the_pm_revokes_a_link_and_it_stops_working(open_app, seeded):
     at = open_app("pages/team/interviews.py", project=seeded["project"].id)
     by_label(at.button, "Revoke link").click().run()
-    assert not at.exception
+    assert open_link(seeded["link"].token).title[0].value == "Teach us how you do it now"
+    confirm(at)  # revoking asks first
     assert "no longer works" in everything_shown(at)
     assert [t.value for t in open_link(seeded["link"].token).title] == ["This link is not valid."]
+
+    click(at, "Reopen link")  # the undo: the same link works again, and it is logged
+    assert open_link(seeded["link"].token).title[0].value == "Teach us how you do it now"
+    entries = project_service.list_activity(seeded["engine"], seeded["project"].id)
+    actions = [e.action for e in entries]
+    assert actions[:2] == ["interview link reopened", "interview revoked"]
 
 
 def test_the_pm_turns_an_answer_into_a_risk_that_links_back(open_app, seeded):
@@ -207,7 +216,8 @@ def test_the_pm_turns_an_answer_into_a_risk_that_links_back(open_app, seeded):
     assert risk.title == "Missed delays lose customers"
     assert (risk.source_kind, risk.source_id) == (SourceKind.INTERVIEW, answer.id)
     assert risk.source_label.startswith("Interview with Dana (Dispatch), Q: What does a wrong")
-    assert [d.record_id for d in svc.derived_from_answer(engine, answer.id)] == [risk.id]
+    [made] = svc.list_answers(engine, project.id)[0].derived
+    assert made.record_id == risk.id
     shown = everything_shown(at)
     assert f"Risk #{risk.id}: Missed delays lose customers" in shown
     assert project_service.list_activity(engine, project.id)[0].actor == "Ann"
@@ -223,7 +233,7 @@ def test_the_pm_adds_an_answer_to_the_charter(open_app, seeded):
     assert not at.exception
     stored = project_service.get_project(engine, project.id).project
     assert stored.current_process == "We phone every driver — Dana (Dispatch), SME interview"
-    assert "Charter text #" in everything_shown(at)
+    assert "Made charter text #" in everything_shown(at)
 
 
 def test_the_pm_makes_a_new_link_when_the_old_one_is_lost(open_app, seeded):
@@ -236,3 +246,100 @@ def test_the_pm_makes_a_new_link_when_the_old_one_is_lost(open_app, seeded):
     assert new != old
     assert [t.value for t in open_link(old).title] == ["This link is not valid."]
     assert open_link(new).title[0].value == "Teach us how you do it now"
+
+
+# --- Faults: nothing the expert typed is lost, one submit, one conversion -----------------------
+
+
+def submit_now(at: AppTest) -> AppTest:
+    by_label(at.checkbox, at.checkbox[0].label).check().run()
+    by_label(at.button, "Submit answers").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def submitted_entries(seeded) -> list:
+    entries = project_service.list_activity(seeded["engine"], seeded["project"].id)
+    return [e for e in entries if e.action == "interview submitted"]
+
+
+def test_a_refused_save_keeps_what_the_expert_typed_in_another_window(seeded):
+    """Fault: tab B was open when tab A submitted; B's new words were wiped from the page."""
+    token = seeded["link"].token
+    first, second = open_link(token), open_link(token)
+    answer_box(first, "How is this done today?").input("The depot board")
+    submit_now(first)
+    answer_box(second, "How is this done today?").input("Radio calls at 5am").run()
+    assert not second.exception
+    shown = everything_shown(second)
+    assert "Radio calls at 5am" in shown  # still on the page, to copy
+    assert any("These answers were submitted" in e.value for e in second.error)
+    form = svc.open_interview_by_token(seeded["engine"], token, clock.now())
+    assert form.answers == {"how_done_today": "The depot board"}  # A's answer stands
+
+
+def test_a_submit_refused_by_a_revoked_link_keeps_the_experts_words(seeded):
+    """Fault: the team revoked the link while the expert typed; submit showed 'not valid' and
+    everything typed was gone."""
+    token, link = seeded["link"].token, seeded["link"]
+    at = open_link(token)
+    answer_box(at, "How is this done today?").input("I check the board at 6am").run()
+    by_label(at.checkbox, at.checkbox[0].label).check().run()
+    svc.revoke_interview(
+        seeded["engine"],
+        project_id=seeded["project"].id,
+        interview_id=link.interview.id,
+        expected_version=2,  # the expert's draft made it a draft (version 2)
+        actor="Ann",
+        now=clock.now(),
+    )
+    answer_box(at, "Which decisions").input("The shift lead, 40 a day")
+    by_label(at.button, "Submit answers").click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["This link is not valid."]
+    shown = everything_shown(at)
+    assert "I check the board at 6am" in shown and "The shift lead, 40 a day" in shown
+    assert not submitted_entries(seeded)
+
+
+def test_a_double_submit_submits_once_and_is_no_error(seeded):
+    """Fault: the same answers submitted twice (a second window, a double click) showed an
+    error after a successful submit."""
+    token = seeded["link"].token
+    svc.save_draft(seeded["engine"], token, {"how_done_today": "The depot board"}, clock.now())
+    first, second = open_link(token), open_link(token)
+    for tab in (first, second):
+        by_label(tab.checkbox, tab.checkbox[0].label).check().run()
+    by_label(first.button, "Submit answers").click().run()
+    by_label(second.button, "Submit answers").click().run()
+    assert not second.exception and not second.error
+    assert any("Thank you, Dana!" in s.value for s in second.success)
+    assert len(submitted_entries(seeded)) == 1
+
+
+def test_a_second_click_turns_an_answer_into_one_risk_only(open_app, seeded):
+    """Fault: after a conversion the form showed the answer again and a second click made a
+    second risk from the same answer."""
+    engine, project = seeded["engine"], seeded["project"]
+    answers = {"cost_of_wrong_decision": "Drivers ignore alerts"}
+    svc.submit(engine, seeded["link"].token, answers, clock.now())
+    at = open_app("pages/team/interviews.py", project=project.id)
+    by_label(at.radio, "Turn into").set_value(svc.ConversionTarget.RISK).run()
+    click(at, "Turn into risk")
+    assert any(s.value.startswith("Made risk #") for s in at.success)
+    click(at, "Turn into risk")  # asks first: this answer already made a risk
+    assert len(registers.list_risks(engine, project.id)) == 1
+    assert any(b.key and b.key.endswith("__confirmed") for b in at.button)
+    confirm(at)  # only an explicit "yes" makes a second one
+    assert len(registers.list_risks(engine, project.id)) == 2
+
+
+def test_the_new_interview_form_is_empty_after_a_save(open_app, seeded):
+    engine, project = seeded["engine"], seeded["project"]
+    at = open_app("pages/team/interviews.py", project=project.id)
+    by_label(at.text_input, "Expert's name *").input("Eli")
+    click(at, "Create interview and link")
+    assert by_label(at.text_input, "Expert's name *").value == ""
+    click(at, "Create interview and link")  # the emptied form: refused, nothing created
+    assert "Required: who is the expert?" in everything_shown(at)
+    assert len(svc.list_interviews(engine, project.id, now=clock.now())) == 2
