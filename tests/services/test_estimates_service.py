@@ -248,13 +248,79 @@ def test_update_cannot_take_another_scenarios_name(engine, project):
 
 def test_delete_removes_the_scenario_and_the_log_keeps_its_inputs(engine, project):
     saved = save(engine, project)
-    svc.delete_scenario(engine, project_id=project.id, scenario_id=saved.id, actor="Bo")
+    deleted = svc.delete_scenario(
+        engine, project_id=project.id, scenario_id=saved.id, expected_version=1, actor="Bo"
+    )
+    assert deleted == saved
     assert svc.list_scenarios(engine, project.id) == []
     entry = project_service.list_activity(engine, project.id)[0]
     assert (entry.actor, entry.action) == ("Bo", "scenario deleted")
     assert CostModelInputs.from_dict(entry.changes["cost_inputs"]) == COST
     with pytest.raises(NotFound):
-        svc.delete_scenario(engine, project_id=project.id, scenario_id=saved.id, actor="Bo")
+        svc.delete_scenario(
+            engine, project_id=project.id, scenario_id=saved.id, expected_version=1, actor="Bo"
+        )
+
+
+def test_a_delete_on_a_stale_view_is_refused_and_deletes_nothing(engine, project):
+    saved = save(engine, project)
+    svc.update_scenario(
+        engine, scenario_id=saved.id, expected_version=1, actor="Ann", notes="just edited"
+    )
+    with pytest.raises(StaleEditError) as error:
+        svc.delete_scenario(
+            engine, project_id=project.id, scenario_id=saved.id, expected_version=1, actor="Bo"
+        )
+    assert error.value.current.version == 2
+    [kept] = svc.list_scenarios(engine, project.id)
+    assert (kept.notes, kept.version) == ("just edited", 2)
+    assert project_service.list_activity(engine, project.id)[0].action == "scenario updated"
+
+
+def test_a_delete_of_another_projects_scenario_is_refused(engine, project):
+    other = project_service.create_project(
+        engine, data={"name": "Fraud alerts"}, actor="Ann", today=date(2026, 11, 22)
+    )
+    theirs = save(engine, other)
+    with pytest.raises(NotFound):
+        svc.delete_scenario(
+            engine, project_id=project.id, scenario_id=theirs.id, expected_version=1, actor="Bo"
+        )
+    assert svc.list_scenarios(engine, other.id) == [theirs]
+
+
+def test_restoring_a_deleted_scenario_brings_back_its_inputs_and_is_logged(engine, project):
+    saved = save(engine, project, seed=7, notes="spot prices")
+    svc.update_scenario(engine, scenario_id=saved.id, expected_version=1, actor="Ann", seed=8)
+    deleted = svc.delete_scenario(
+        engine, project_id=project.id, scenario_id=saved.id, expected_version=2, actor="Bo"
+    )
+    restored = svc.restore_scenario(engine, deleted=deleted, actor="Bo")
+    assert (restored.id, restored.name, restored.notes, restored.seed) == (
+        saved.id,
+        "Base case",
+        "spot prices",
+        8,
+    )
+    assert restored.inputs() == (COST, VALUE)
+    assert restored.results == deleted.results
+    assert restored.version == 3  # a view from before the delete stays stale
+    entry = project_service.list_activity(engine, project.id)[0]
+    assert (entry.actor, entry.action) == ("Bo", "scenario restored")
+    with pytest.raises(StaleEditError):
+        svc.update_scenario(engine, scenario_id=saved.id, expected_version=2, actor="Ann", seed=9)
+
+
+def test_restoring_is_refused_when_the_name_was_taken_meanwhile(engine, project):
+    saved = save(engine, project)
+    deleted = svc.delete_scenario(
+        engine, project_id=project.id, scenario_id=saved.id, expected_version=1, actor="Bo"
+    )
+    save(engine, project, name="base case", actor="Cy")
+    with pytest.raises(InvalidInput) as error:
+        svc.restore_scenario(engine, deleted=deleted, actor="Bo")
+    assert "already has a scenario" in error.value.errors["name"]
+    assert [s.created_by for s in svc.list_scenarios(engine, project.id)] == ["Cy"]
 
 
 def test_comparison_matches_the_domain_estimates_of_each_scenario(engine, project):

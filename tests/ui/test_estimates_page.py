@@ -12,6 +12,7 @@ import json
 import pytest
 
 from tests.dates import TODAY
+from tests.ui.helpers import click, confirm
 from workbench.db import make_engine
 from workbench.domain.estimates import Range
 from workbench.services import estimates as svc
@@ -56,7 +57,8 @@ def button(at, label):
 
 
 def messages(at):
-    return " ".join(m.value for m in at.markdown)
+    """Every message on the page: marks beside inputs, and the save form's errors."""
+    return " ".join(m.value for m in [*at.markdown, *at.error])
 
 
 def stored(url, project_id):
@@ -264,17 +266,46 @@ def test_updating_a_loaded_scenario_and_a_stale_update(page, app_db):
     assert by_label(at.number_input, "Price per GPU-hour (USD)").value == 4.0  # not lost
 
 
-def test_deleting_a_scenario(page, app_db):
+def test_deleting_a_scenario_asks_first_and_can_be_undone(page, app_db):
+    """Fault 2: one click on Delete only asks; "Undo" right after brings the scenario back with
+    its inputs, and both are logged."""
+    at, project = page
+    by_label(at.number_input, "Price per GPU-hour (USD)").set_value(2.0).run()
+    by_label(at.text_input, "Scenario name").input("Base case")
+    button(at, "Save as new scenario").click().run()
+    [scenario], _ = stored(app_db, project.id)
+    by_label(at.selectbox, "Saved scenario").set_value(scenario.id).run()
+    click(at, "Delete")
+    assert [s.id for s in stored(app_db, project.id)[0]] == [scenario.id]  # nothing yet
+    assert any("Delete the scenario “Base case”?" in t.value for t in at.text)
+
+    confirm(at)
+    scenarios, log = stored(app_db, project.id)
+    assert scenarios == []
+    assert (log[0].action, log[0].actor) == ("scenario deleted", "Ann")
+    assert not any("Editing" in i.value for i in at.info)  # it was the loaded one
+
+    click(at, "Undo")
+    [restored], log = stored(app_db, project.id)
+    assert (restored.id, restored.name) == (scenario.id, "Base case")
+    assert restored.cost_inputs == scenario.cost_inputs
+    assert restored.cost_inputs["price_per_gpu_hour_usd"] == 2.0
+    assert (log[0].action, log[0].actor) == ("scenario restored", "Ann")
+    assert any(s.value == "Scenario restored with its inputs." for s in at.success)
+    assert not [b for b in at.button if b.label == "Undo"]
+
+
+def test_cancelling_a_delete_deletes_nothing(page, app_db):
     at, project = page
     by_label(at.text_input, "Scenario name").input("Base case")
     button(at, "Save as new scenario").click().run()
     [scenario], _ = stored(app_db, project.id)
     by_label(at.selectbox, "Saved scenario").set_value(scenario.id).run()
-    button(at, "Delete").click().run()
-    assert not at.exception
-    scenarios, log = stored(app_db, project.id)
-    assert scenarios == []
-    assert (log[0].action, log[0].actor) == ("scenario deleted", "Ann")
+    click(at, "Delete")
+    next(b for b in at.button if (b.key or "").endswith("__cancelled")).click()
+    at.run()
+    assert [s.id for s in stored(app_db, project.id)[0]] == [scenario.id]
+    assert not [b for b in at.button if b.label == "Undo"]
 
 
 def test_saving_needs_a_name(page, app_db):

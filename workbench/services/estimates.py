@@ -17,15 +17,15 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from workbench import crud
@@ -51,10 +51,11 @@ from workbench.domain.estimates import (
     simulate_value,
     value_sensitivity,
 )
-from workbench.errors import InvalidInput, NotFound, StaleEditError
+from workbench.errors import InvalidInput, NotFound
 from workbench.models import LONG_TEXT_MAX, NAME_MAX, Project, Scenario, utc_now
 from workbench.reference.estimates import GpuSpec, GridRegion, NamedTable
 from workbench.services.projects import check_actor
+from workbench.versioning import commit, load_for_edit
 
 DEFAULT_SEED = 2026
 """Seed of a new scenario (the ``Scenario.seed`` column's default)."""
@@ -656,23 +657,28 @@ def _scenario_changes(
     return changes
 
 
-def _refuse_stale(session: Session, row: Scenario, changes: Mapping[str, list[Any]]) -> None:
-    current = _public(row)
-    theirs = {
-        "name": current.name,
-        "notes": current.notes,
-        "seed": current.seed,
-        **{f"cost.{k}": v for k, v in current.cost_inputs.items()},
-        **{f"value.{k}": v for k, v in current.value_inputs.items()},
+class ScenarioFields(SimpleNamespace):
+    """A stored scenario as flat fields for the conflict view of a refused save: ``name``,
+    ``notes``, ``seed`` and every input as ``cost.<field>`` / ``value.<field>`` (a range as
+    "low / likely / high", the people table one role after another), with ``id`` and
+    ``version``."""
+
+
+def _fields(name: str, notes: str, seed: int, cost: Mapping[str, Any], value: Mapping[str, Any]):
+    return {
+        "name": name,
+        "notes": notes,
+        "seed": seed,
+        **{f"cost.{key}": _shown(item) for key, item in cost.items()},
+        **{f"value.{key}": _shown(item) for key, item in value.items()},
     }
-    raise StaleEditError(
-        current=current,
-        conflicts={
-            key: (_shown(mine), _shown(theirs.get(key)))
-            for key, (_, mine) in changes.items()
-            if theirs.get(key) != mine
-        },
-        saved_by=crud.last_actor(session, project_id=row.project_id),
+
+
+def _as_fields(row: Scenario) -> ScenarioFields:
+    return ScenarioFields(
+        id=row.id,
+        version=row.version,
+        **_fields(row.name, row.notes, row.seed, row.cost_inputs, row.value_inputs),
     )
 
 
@@ -680,7 +686,7 @@ def update_scenario(
     engine: Engine,
     *,
     scenario_id: int,
-    expected_version: int,
+    expected_version: int | None,
     actor: str,
     name: str | None = None,
     notes: str | None = None,
@@ -692,15 +698,16 @@ def update_scenario(
     """Save an edit of a scenario loaded at ``expected_version`` (None = keep that part).
 
     Recomputes the results with the scenario's seed. Raises InvalidInput (nothing written) as
-    ``save_scenario`` does, and StaleEditError (nothing written) when the scenario was saved by
-    someone else since that version; ``conflicts`` then maps each input you changed to (yours,
-    theirs). Logs every changed field.
+    ``save_scenario`` does, NotFound when the scenario was deleted, and StaleEditError (nothing
+    written) when the scenario was saved by someone else since that version; ``conflicts`` then
+    maps each input that differs from the newer save to (yours, theirs), keyed as
+    ``ScenarioFields``. Logs every changed field.
     """
     actor = check_actor(actor)
     with Session(engine) as session:
         row = session.get(Scenario, scenario_id)
         if row is None:
-            raise NotFound(f"There is no scenario with id {scenario_id} (deleted?).")
+            raise NotFound(f"There is no scenario #{scenario_id} here any more (deleted?).")
         name, notes, cost, value, result = _validated(
             row.name if name is None else name,
             row.notes if notes is None else notes,
@@ -710,9 +717,17 @@ def update_scenario(
             draws,
         )
         new_seed = row.seed if seed is None else seed
+        mine = _fields(name, notes, new_seed, cost.to_dict(), value.to_dict())
+        row = load_for_edit(
+            session,
+            Scenario,
+            scenario_id,
+            expected_version,
+            mine,
+            what="scenario",
+            public=_as_fields,
+        )
         changes = _scenario_changes(row, name, notes, new_seed, cost.to_dict(), value.to_dict())
-        if row.version != expected_version:
-            _refuse_stale(session, row, changes)
         if not changes:
             return _public(row)
         taken = _name_taken(session, row.project_id, name, row.id)
@@ -732,25 +747,33 @@ def update_scenario(
             f"{_results_sentence(result.summary)}.",
             changes=changes,
         )
-        try:
-            session.commit()
-        except StaleDataError:
-            session.rollback()
-            fresh = session.get(Scenario, scenario_id)
-            if fresh is None:
-                raise NotFound(f"Scenario {scenario_id} was deleted meanwhile.") from None
-            _refuse_stale(session, fresh, changes)
+        commit(session, row, mine, public=_as_fields)
         session.refresh(row)
         return _public(row)
 
 
-def delete_scenario(engine: Engine, *, project_id: int, scenario_id: int, actor: str) -> None:
-    """Delete a scenario of a project; the log keeps its name, seed and inputs."""
+def delete_scenario(
+    engine: Engine, *, project_id: int, scenario_id: int, expected_version: int | None, actor: str
+) -> ScenarioPublic:
+    """Delete a scenario of a project as the user saw it (``expected_version``); the log keeps
+    its name, notes, seed and inputs, and the deleted scenario is returned (for an undo, see
+    ``restore_scenario``).
+
+    Raises NotFound when it is gone already, and StaleEditError (nothing deleted) when someone
+    saved it after that version.
+    """
     actor = check_actor(actor)
     with Session(engine) as session:
-        row = session.get(Scenario, scenario_id)
-        if row is None or row.project_id != project_id:
-            raise NotFound(f"Scenario {scenario_id} is not on this project (deleted already?).")
+        row = load_for_edit(
+            session,
+            Scenario,
+            scenario_id,
+            expected_version,
+            what="scenario",
+            project_id=project_id,
+            public=_as_fields,
+        )
+        deleted = _public(row)
         crud.record_activity(
             session,
             project_id=project_id,
@@ -760,13 +783,68 @@ def delete_scenario(engine: Engine, *, project_id: int, scenario_id: int, actor:
             changes={
                 "scenario_id": scenario_id,
                 "name": row.name,
+                "notes": row.notes,
                 "seed": row.seed,
                 "cost_inputs": row.cost_inputs,
                 "value_inputs": row.value_inputs,
             },
         )
         session.delete(row)
+        commit(session, row, public=_as_fields)
+        return deleted
+
+
+def restore_scenario(engine: Engine, *, deleted: ScenarioPublic, actor: str) -> ScenarioPublic:
+    """Undo a delete: store the scenario ``delete_scenario`` returned again, with its name,
+    notes, seed, inputs and results (under its old id when that is free), logging it.
+
+    Raises InvalidInput when its name was taken meanwhile, NotFound when its project is gone.
+    """
+    actor = check_actor(actor)
+    with Session(engine) as session:
+        if session.get(Project, deleted.project_id) is None:
+            raise NotFound(f"There is no project with id {deleted.project_id}.")
+        taken = _name_taken(session, deleted.project_id, deleted.name, None)
+        if taken:
+            raise InvalidInput({"name": f"Not restored: {taken}"})
+        scenario = Scenario(
+            id=None if session.get(Scenario, deleted.id) is not None else deleted.id,
+            project_id=deleted.project_id,
+            name=deleted.name,
+            notes=deleted.notes,
+            cost_inputs=dict(deleted.cost_inputs),
+            value_inputs=dict(deleted.value_inputs),
+            seed=deleted.seed,
+            results=deleted.results.to_json(),
+            created_by=deleted.created_by,
+            created_at=deleted.created_at,
+        )
+        session.add(scenario)
+        try:
+            session.flush()
+        except IntegrityError as error:  # the name was taken a moment ago
+            session.rollback()
+            raise InvalidInput(
+                {"name": f"A scenario called {deleted.name!r} was just saved."}
+            ) from error
+        # A view of the scenario from before the delete stays stale: the version goes on.
+        session.execute(
+            update(Scenario)
+            .where(col(Scenario.id) == scenario.id)
+            .values(version=deleted.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        crud.record_activity(
+            session,
+            project_id=deleted.project_id,
+            actor=actor,
+            action="scenario restored",
+            summary=f"Restored the deleted scenario {deleted.name!r} (undo of the delete).",
+            changes={"scenario_id": scenario.id, "name": deleted.name, "seed": deleted.seed},
+        )
         session.commit()
+        session.refresh(scenario)
+        return _public(scenario)
 
 
 def get_scenario(engine: Engine, scenario_id: int) -> ScenarioPublic:
