@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
 from urllib.parse import quote, unquote
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
@@ -19,7 +16,6 @@ from workbench.errors import (
     CONCURRENT_WRITE_ERRORS,
     CONCURRENT_WRITE_MESSAGE,
     NotFound,
-    StaleEditError,
 )
 from workbench.services import projects as project_service
 from workbench.services.projects import ProjectDetail
@@ -226,45 +222,3 @@ def require_project() -> ProjectDetail:
         "pages/team/portfolio.py", label="Go to the portfolio", icon=":material/dashboard:"
     )
     st.stop()
-
-
-def field_error(errors: Mapping[str, str] | None, field: str) -> None:
-    """Show the validation message for `field` right under its widget."""
-    if errors and field in errors:
-        st.markdown(f":red[⚠ {errors[field]}]")
-
-
-def row_errors(errors: Mapping[str, str] | None, prefix: str) -> None:
-    """Show the validation messages of an editable table's rows under the table."""
-    for field, message in (errors or {}).items():
-        if field.startswith(prefix + "["):
-            row, _, column = field[len(prefix) + 1 :].partition("].")
-            st.markdown(f":red[⚠ Row {row}, {column.replace('_', ' ')}: {message}]")
-
-
-def show_stale(error: StaleEditError) -> None:
-    """Explain a refused stale save and show the newer values beside the user's."""
-    st.error(str(error))
-    if error.conflicts:
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "field": field.replace("_", " "),
-                        "your value": _plain(mine),
-                        "newer saved value": _plain(theirs),
-                    }
-                    for field, (mine, theirs) in error.conflicts.items()
-                ]
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, list):
-        return "; ".join(" · ".join(str(v) for v in row.values() if v) for row in value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return "" if value is None else str(value)
