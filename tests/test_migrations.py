@@ -58,3 +58,62 @@ def test_sqlite_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path):
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
     engine.dispose()
+
+
+def test_upgrade_to_unique_experiment_names_keeps_and_renames_duplicates(empty_url):
+    """0003: a database already holding duplicate names upgrades without losing a row; the
+    later duplicates are renamed "(2)", "(3)" (skipping a name another row has)."""
+    config = alembic_config(empty_url)
+    command.upgrade(config, "0002")
+    engine = make_engine(empty_url)
+    names = ["Forest", "forest ", "Autoencoder", "FOREST", "Forest (2)"]
+    with engine.begin() as connection:
+        for project in ("One", "Two"):
+            connection.execute(
+                text(
+                    "INSERT INTO project (name, problem, why_now, current_process, affected,"
+                    " minimum_useful_performance, baseline, sponsor, owner, phase, created_at,"
+                    " updated_at, version) VALUES (:name, '', '', '', '', '', '', '', '',"
+                    " 'planning', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+                ),
+                {"name": project},
+            )
+        project_ids = connection.execute(text("SELECT id FROM project ORDER BY id")).scalars()
+        one, two = list(project_ids)
+        rows = [(one, name) for name in names] + [(two, "Forest")]
+        for project_id, name in rows:
+            connection.execute(
+                text(
+                    "INSERT INTO experiment (project_id, approach, hypothesis, owner,"
+                    " success_criterion, start_date, research_days, prototype_days, status,"
+                    " decision_reason, decided_by, metric_name, evidence_links, matrix_scores,"
+                    " review_answers, created_at, updated_at, version) VALUES (:project, :name,"
+                    " '', '', 'x', '2026-11-23', 2, 2, 'proposed', '', '', '', '[]', '{}', '{}',"
+                    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+                ),
+                {"project": project_id, "name": name},
+            )
+        experiment_ids = connection.execute(text("SELECT id FROM experiment")).scalars().all()
+        connection.execute(
+            text(
+                "INSERT INTO time_log (experiment_id, day, hours, who, note, logged_at)"
+                " VALUES (:id, '2026-11-23', 2, 'Ann', '', CURRENT_TIMESTAMP)"
+            ),
+            {"id": experiment_ids[1]},
+        )
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT project_id, approach FROM experiment ORDER BY id")
+        ).all()
+        logs = connection.execute(text("SELECT experiment_id FROM time_log")).scalars().all()
+    engine.dispose()
+    assert [name for project_id, name in stored if project_id == one] == [
+        "Forest",
+        "forest (3)",
+        "Autoencoder",
+        "FOREST (4)",
+        "Forest (2)",
+    ]
+    assert [name for project_id, name in stored if project_id == two] == ["Forest"]
+    assert logs == [experiment_ids[1]]  # no table rebuilt: the time logged is still there

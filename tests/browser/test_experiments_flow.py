@@ -1,5 +1,6 @@
 """In Chromium: the Experiments page with seeded experiments (one due a decision), deciding it,
-the timeline tab, and the Parking lot with an idea due for review."""
+the timeline tab, and the Parking lot with an idea due for review; then three experiments added
+in one session, scored in the culling matrix's grid, saved and ranked."""
 
 from playwright.sync_api import expect
 
@@ -179,7 +180,12 @@ def test_experiments_page_forces_a_decision_and_shows_the_timeline(streamlit_ser
     page.goto(f"{url}/experiments?project={project.id}")
     expect(page.get_by_role("heading", name="Experiments", exact=True)).to_be_visible()
     sign_in(page)
-    expect(page.get_by_text("Decide now: Isolation forest")).to_be_visible()
+    prompt = (
+        page.get_by_test_id("stForm")
+        .filter(has_text="Decide now")
+        .filter(has_text="Isolation forest")
+    )
+    expect(prompt).to_be_visible()
     expect(page.get_by_text("Prepare the decision")).to_be_visible()
     grid = page.get_by_test_id("stDataFrame").first
     expect(grid.locator("td", has_text="Seasonal decomposition")).to_have_count(1)
@@ -205,7 +211,6 @@ def test_experiments_page_forces_a_decision_and_shows_the_timeline(streamlit_ser
     )
     tall_screenshot(page, "experiments_work", 3400)
 
-    prompt = page.get_by_test_id("stForm").filter(has_text="Decide now: Isolation forest")
     prompt.get_by_text("Park — to the parking lot").click()
     prompt.get_by_role("textbox", name="Why? *", exact=True).fill(
         "Promising, but needs the road graph first"
@@ -219,7 +224,7 @@ def test_experiments_page_forces_a_decision_and_shows_the_timeline(streamlit_ser
     prompt.get_by_role("button", name="Record decision").click()
     wait_idle(page)
     expect(page.get_by_text("Isolation forest parked")).to_be_visible()
-    expect(page.get_by_text("Decide now: Isolation forest")).to_have_count(0)
+    expect(page.get_by_test_id("stForm").filter(has_text="Decide now")).to_have_count(0)
 
     engine = make_engine(streamlit_server["database_url"])
     decided = next(
@@ -239,3 +244,95 @@ def test_experiments_page_forces_a_decision_and_shows_the_timeline(streamlit_ser
     grid = page.get_by_test_id("stDataFrame").first
     expect(grid.locator("td", has_text="Driver-level embeddings")).to_have_count(1)
     tall_screenshot(page, "parking_lot")
+
+
+ROW_PX = 35  # Streamlit's data grid: header and rows are 35 px high
+
+
+def score_cell(page, grid, row, column, score):
+    """Type a 1–5 score into the grid's cell at `row` (0 = first) and `column` (0 = first): click
+    the row's first cell, move right with the keyboard, open the cell's editor, type, Enter."""
+    box = grid.get_by_test_id("data-grid-canvas").bounding_box()
+    page.mouse.click(box["x"] + 20, box["y"] + ROW_PX * (row + 1) + ROW_PX / 2)
+    for _ in range(column):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # opens the cell's editor
+    entry = page.locator("#portal input.gdg-input")
+    expect(entry).to_be_visible()
+    entry.fill(str(score))
+    entry.press("Enter")
+    expect(entry).to_have_count(0)
+    # the grid's accessible copy shows the value once the edit's rerun is done
+    cell = grid.locator("tr").nth(row + 1).locator("td").nth(column)
+    expect(cell).to_have_text(str(score))
+    wait_idle(page)
+
+
+def test_three_experiments_added_in_one_session_are_scored_saved_and_ranked(streamlit_server, page):
+    engine = make_engine(streamlit_server["database_url"])
+    project = project_service.create_project(
+        engine, data={"name": "Matrix in one session"}, actor="Seeder", today=TODAY
+    )
+    for target in (Phase.SCOPING, Phase.EXPERIMENTATION):
+        version = project_service.get_project(engine, project.id).project.version
+        project_service.move_phase(
+            engine,
+            project_id=project.id,
+            expected_version=version,
+            target=target,
+            actor="Seeder",
+            note="seeding",
+        )
+    engine.dispose()
+    url = streamlit_server["url"]
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
+    page.goto(f"{url}/experiments?project={project.id}")
+    expect(page.get_by_role("heading", name="Experiments", exact=True)).to_be_visible()
+    sign_in(page)
+
+    page.get_by_role("tab", name="New").click()
+    wait_idle(page)
+    new = page.get_by_test_id("stForm").filter(
+        has=page.get_by_role("button", name="Add experiment")
+    )
+    for approach in ("Tuned rule", "Isolation forest", "Autoencoder"):
+        new.get_by_role("textbox", name="Approach *", exact=True).fill(approach)
+        new.get_by_role("textbox", name="Success criterion, against the baseline *").fill(
+            "Precision@200 above the rule"
+        )
+        new.get_by_role("button", name="Add experiment").click()
+        expect(page.get_by_text(f"Added {approach}.")).to_be_visible()
+        wait_idle(page)
+        expect(new.get_by_role("textbox", name="Approach *", exact=True)).to_have_value("")
+
+    page.get_by_role("tab", name="Culling matrix & Go/No-Go").click()
+    wait_idle(page)
+    grid = page.get_by_test_id("stDataFrame").filter(has_text="Autoencoder").first
+    expect(grid.locator("td", has_text="Autoencoder")).to_have_count(1)
+    scores = {  # quality, maintainability, complexity, cost (1–5)
+        "Tuned rule": (2, 5, 1, 1),
+        "Isolation forest": (5, 4, 2, 1),
+        "Autoencoder": (4, 1, 5, 1),
+    }
+    for row, values in enumerate(scores.values()):  # the rows in the order added
+        for column, value in enumerate(values, start=2):  # after approach and decision
+            score_cell(page, grid, row, column, value)
+    tall_screenshot(page, "experiments_matrix_scored")
+    page.get_by_role("button", name="Save scores").click()
+    expect(page.get_by_text("Saved the scores of 3 experiment(s).")).to_be_visible()
+    wait_idle(page)
+    ranking = page.get_by_test_id("stDataFrame").filter(has_text="Total (0–100)")
+    expect(ranking.locator("td", has_text="Isolation forest")).to_have_count(1)
+    tall_screenshot(page, "experiments_matrix_ranked")
+
+    engine = make_engine(streamlit_server["database_url"])
+    stored = {
+        v.experiment.approach: v.experiment.matrix_scores
+        for v in svc.list_experiments(engine, project.id, TODAY)
+    }
+    engine.dispose()
+    criteria = [c.value for c in svc.Criterion]
+    assert stored == {
+        approach: dict(zip(criteria, values, strict=True)) for approach, values in scores.items()
+    }

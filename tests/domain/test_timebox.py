@@ -11,18 +11,14 @@ import pytest
 from workbench.domain.timebox import (
     RESEARCH_REVIEW_QUESTIONS,
     RESEARCH_REVIEW_SOURCE,
-    Decision,
+    BoxStage,
     Extension,
-    InvalidDecision,
     InvalidExtension,
     InvalidTimeBox,
-    Phase,
     TimeBox,
-    TimeBoxDecision,
     TimeBoxStatus,
-    apply_decision,
     burn_percent,
-    current_phase,
+    current_stage,
     elapsed_working_days,
     extend,
     first_day,
@@ -38,6 +34,12 @@ from workbench.domain.timebox import (
 )
 
 D = date
+NOT_STARTED, RESEARCH, PROTOTYPE, ENDED = (
+    BoxStage.NOT_STARTED,
+    BoxStage.RESEARCH,
+    BoxStage.PROTOTYPE,
+    BoxStage.ENDED,
+)
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 ON_TRACK, WARNING, DUE = TimeBoxStatus.ON_TRACK, TimeBoxStatus.WARNING, TimeBoxStatus.DUE_DECISION
 
@@ -104,69 +106,62 @@ def test_box_dates(box, first, r_end, p_start, p_end, total):
 
 
 @pytest.mark.parametrize(
-    ("box", "today", "elapsed", "burn", "expected_status", "phase", "overrun"),
+    ("box", "today", "elapsed", "burn", "expected_status", "stage", "overrun"),
     [
         # Monday box, 4 days: each working day is 25 %.
-        pytest.param(
-            MONDAY_BOX, D(2026, 11, 20), 0, 0.0, ON_TRACK, Phase.NOT_STARTED, 0, id="before"
-        ),
-        pytest.param(MONDAY_BOX, D(2026, 11, 23), 1, 25.0, ON_TRACK, Phase.RESEARCH, 0, id="day-1"),
-        pytest.param(MONDAY_BOX, D(2026, 11, 24), 2, 50.0, ON_TRACK, Phase.RESEARCH, 0, id="day-2"),
-        pytest.param(MONDAY_BOX, D(2026, 11, 25), 3, 75.0, WARNING, Phase.PROTOTYPE, 0, id="75"),
-        pytest.param(MONDAY_BOX, D(2026, 11, 26), 4, 100.0, DUE, Phase.PROTOTYPE, 0, id="100"),
-        pytest.param(MONDAY_BOX, D(2026, 11, 27), 5, 125.0, DUE, Phase.ENDED, 1, id="over-1"),
-        pytest.param(MONDAY_BOX, D(2026, 11, 28), 5, 125.0, DUE, Phase.ENDED, 1, id="over-sat"),
-        pytest.param(MONDAY_BOX, D(2026, 11, 30), 6, 150.0, DUE, Phase.ENDED, 2, id="over-2"),
+        pytest.param(MONDAY_BOX, D(2026, 11, 20), 0, 0.0, ON_TRACK, NOT_STARTED, 0, id="before"),
+        pytest.param(MONDAY_BOX, D(2026, 11, 23), 1, 25.0, ON_TRACK, RESEARCH, 0, id="day-1"),
+        pytest.param(MONDAY_BOX, D(2026, 11, 24), 2, 50.0, ON_TRACK, RESEARCH, 0, id="day-2"),
+        pytest.param(MONDAY_BOX, D(2026, 11, 25), 3, 75.0, WARNING, PROTOTYPE, 0, id="75"),
+        pytest.param(MONDAY_BOX, D(2026, 11, 26), 4, 100.0, DUE, PROTOTYPE, 0, id="100"),
+        pytest.param(MONDAY_BOX, D(2026, 11, 27), 5, 125.0, DUE, ENDED, 1, id="over-1"),
+        pytest.param(MONDAY_BOX, D(2026, 11, 28), 5, 125.0, DUE, ENDED, 1, id="over-sat"),
+        pytest.param(MONDAY_BOX, D(2026, 11, 30), 6, 150.0, DUE, ENDED, 2, id="over-2"),
         # Saturday box, 10 days from Monday 23: each working day is 10 %.
         pytest.param(
-            SATURDAY_BOX, D(2026, 11, 21), 0, 0.0, ON_TRACK, Phase.NOT_STARTED, 0, id="sat-start"
+            SATURDAY_BOX, D(2026, 11, 21), 0, 0.0, ON_TRACK, NOT_STARTED, 0, id="sat-start"
         ),
         pytest.param(
-            SATURDAY_BOX, D(2026, 11, 22), 0, 0.0, ON_TRACK, Phase.NOT_STARTED, 0, id="sat-sunday"
+            SATURDAY_BOX,
+            D(2026, 11, 22),
+            0,
+            0.0,
+            ON_TRACK,
+            NOT_STARTED,
+            0,
+            id="sat-sunday",
         ),
         pytest.param(
-            SATURDAY_BOX, D(2026, 11, 23), 1, 10.0, ON_TRACK, Phase.RESEARCH, 0, id="sat-monday"
+            SATURDAY_BOX, D(2026, 11, 23), 1, 10.0, ON_TRACK, RESEARCH, 0, id="sat-monday"
         ),
         pytest.param(
-            SATURDAY_BOX, D(2026, 11, 28), 5, 50.0, ON_TRACK, Phase.RESEARCH, 0, id="sat-weekend"
+            SATURDAY_BOX, D(2026, 11, 28), 5, 50.0, ON_TRACK, RESEARCH, 0, id="sat-weekend"
         ),
         pytest.param(
-            SATURDAY_BOX, D(2026, 11, 30), 6, 60.0, ON_TRACK, Phase.PROTOTYPE, 0, id="sat-proto"
+            SATURDAY_BOX, D(2026, 11, 30), 6, 60.0, ON_TRACK, PROTOTYPE, 0, id="sat-proto"
         ),
-        pytest.param(
-            SATURDAY_BOX, D(2026, 12, 1), 7, 70.0, ON_TRACK, Phase.PROTOTYPE, 0, id="sat-70"
-        ),
-        pytest.param(
-            SATURDAY_BOX, D(2026, 12, 2), 8, 80.0, WARNING, Phase.PROTOTYPE, 0, id="sat-80"
-        ),
-        pytest.param(
-            SATURDAY_BOX, D(2026, 12, 4), 10, 100.0, DUE, Phase.PROTOTYPE, 0, id="sat-100"
-        ),
+        pytest.param(SATURDAY_BOX, D(2026, 12, 1), 7, 70.0, ON_TRACK, PROTOTYPE, 0, id="sat-70"),
+        pytest.param(SATURDAY_BOX, D(2026, 12, 2), 8, 80.0, WARNING, PROTOTYPE, 0, id="sat-80"),
+        pytest.param(SATURDAY_BOX, D(2026, 12, 4), 10, 100.0, DUE, PROTOTYPE, 0, id="sat-100"),
         # 3 + 1 over a weekend: Sat/Sun add nothing.
         pytest.param(
-            OVER_WEEKEND_BOX, D(2026, 11, 21), 2, 50.0, ON_TRACK, Phase.RESEARCH, 0, id="wk-sat"
+            OVER_WEEKEND_BOX, D(2026, 11, 21), 2, 50.0, ON_TRACK, RESEARCH, 0, id="wk-sat"
         ),
-        pytest.param(
-            OVER_WEEKEND_BOX, D(2026, 11, 23), 3, 75.0, WARNING, Phase.RESEARCH, 0, id="wk-75"
-        ),
-        pytest.param(
-            OVER_WEEKEND_BOX, D(2026, 11, 24), 4, 100.0, DUE, Phase.PROTOTYPE, 0, id="wk-100"
-        ),
+        pytest.param(OVER_WEEKEND_BOX, D(2026, 11, 23), 3, 75.0, WARNING, RESEARCH, 0, id="wk-75"),
+        pytest.param(OVER_WEEKEND_BOX, D(2026, 11, 24), 4, 100.0, DUE, PROTOTYPE, 0, id="wk-100"),
         # Holiday on Wednesday 25 is not spent.
         pytest.param(
-            HOLIDAY_BOX, D(2026, 11, 25), 2, 50.0, ON_TRACK, Phase.RESEARCH, 0, id="hol-holiday"
+            HOLIDAY_BOX, D(2026, 11, 25), 2, 50.0, ON_TRACK, RESEARCH, 0, id="hol-holiday"
         ),
-        pytest.param(
-            HOLIDAY_BOX, D(2026, 11, 26), 3, 75.0, WARNING, Phase.PROTOTYPE, 0, id="hol-75"
-        ),
-        pytest.param(HOLIDAY_BOX, D(2026, 11, 27), 4, 100.0, DUE, Phase.PROTOTYPE, 0, id="hol-100"),
+        pytest.param(HOLIDAY_BOX, D(2026, 11, 26), 3, 75.0, WARNING, PROTOTYPE, 0, id="hol-75"),
+        pytest.param(HOLIDAY_BOX, D(2026, 11, 27), 4, 100.0, DUE, PROTOTYPE, 0, id="hol-100"),
     ],
 )
-def test_burn_status_phase_overrun(box, today, elapsed, burn, expected_status, phase, overrun):
+def test_burn_status_stage_overrun(box, today, elapsed, burn, expected_status, stage, overrun):
     assert elapsed_working_days(box, today) == elapsed
     assert burn_percent(box, today) == pytest.approx(burn)
     assert status(box, today) is expected_status
-    assert current_phase(box, today) is phase
+    assert current_stage(box, today) is stage
     assert overrun_working_days(box, today) == overrun
 
 
@@ -296,66 +291,6 @@ def test_research_review_questions_are_wilsons_four():
     assert "Wilson" in RESEARCH_REVIEW_SOURCE
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        pytest.param(
-            {"decision": Decision.EXTEND, "new_end": D(2026, 12, 1)}, "reason", id="ext-r"
-        ),
-        pytest.param({"decision": Decision.EXTEND, "reason": "more data"}, "new end", id="ext-end"),
-        pytest.param(
-            {"decision": Decision.CULL, "new_end": D(2026, 12, 1)}, "no new end", id="cull-end"
-        ),
-        pytest.param({"decision": Decision.SELECT, "decided_by": " "}, "who", id="no-who"),
-        pytest.param(
-            {"decision": Decision.PARK, "decided_at": datetime(2026, 11, 26)},
-            "timezone",
-            id="naive",
-        ),
-    ],
-)
-def test_invalid_decisions(kwargs, message):
-    arguments = {"decided_by": "Ana", "decided_at": NOW} | kwargs
-    with pytest.raises(InvalidDecision, match=message):
-        TimeBoxDecision(**arguments)
-
-
-def test_decision_accepts_its_value_text():
-    decision = TimeBoxDecision(decision="park", decided_by="Ana", decided_at=NOW)
-    assert decision.decision is Decision.PARK
-
-
-def test_extend_decision_extends_the_box():
-    decision = TimeBoxDecision(
-        decision=Decision.EXTEND,
-        decided_by="Ana",
-        decided_at=NOW,
-        reason="Baseline rerun",
-        new_end=D(2026, 12, 1),
-    )
-    box = apply_decision(MONDAY_BOX, decision)
-    assert overall_end(box) == D(2026, 12, 1)
-    assert box.extensions[0].reason == "Baseline rerun"
-
-
-def test_extend_decision_still_checks_the_new_end():
-    decision = TimeBoxDecision(
-        decision=Decision.EXTEND,
-        decided_by="Ana",
-        decided_at=NOW,
-        reason="Baseline rerun",
-        new_end=D(2026, 11, 26),
-    )
-    with pytest.raises(InvalidExtension):
-        apply_decision(MONDAY_BOX, decision)
-
-
-@pytest.mark.parametrize("choice", [Decision.CULL, Decision.PARK, Decision.SELECT])
-def test_other_decisions_leave_the_box(choice):
-    decision = TimeBoxDecision(decision=choice, decided_by="Ana", decided_at=NOW)
-    assert apply_decision(MONDAY_BOX, decision) == MONDAY_BOX
-
-
 def test_time_box_state_collects_everything():
     state = time_box_state(SATURDAY_BOX, D(2026, 12, 2))
     assert (state.first_day, state.research_end, state.prototype_start) == (
@@ -367,6 +302,6 @@ def test_time_box_state_collects_everything():
     assert (state.total_working_days, state.elapsed_working_days) == (10, 8)
     assert state.burn_percent == pytest.approx(80.0)
     assert state.status is WARNING
-    assert state.phase is Phase.PROTOTYPE
+    assert state.stage is BoxStage.PROTOTYPE
     assert state.overrun_working_days == 0
     assert state.research_review_due is True

@@ -688,3 +688,151 @@ def test_go_no_go_is_all_or_nothing(engine, monkeypatch):
     detail = project_service.get_project(engine, project.id)
     assert detail.project.phase == Phase.EXPERIMENTATION
     assert "go_no_go" not in detail.done_gate_items[Phase.EXPERIMENTATION]
+
+
+# --- names are unique within a project ------------------------------------------------------
+
+
+def test_a_duplicate_name_is_refused_ignoring_case_and_spaces(engine):
+    project = make_project(engine)
+    other = make_project(engine, "Energy")
+    add(engine, project, "Isolation forest")
+    with pytest.raises(InvalidInput) as error:
+        add(engine, project, "  isolation FOREST ")
+    assert "already has an experiment named 'Isolation forest'" in error.value.errors["approach"]
+    assert add(engine, other, "Isolation forest").approach == "Isolation forest"  # per project
+    assert len(svc.list_experiments(engine, project.id, MON)) == 1
+
+
+def test_renaming_onto_another_experiments_name_is_refused(engine):
+    project = make_project(engine)
+    add(engine, project, "Isolation forest")
+    rule = add(engine, project, "Tuned rule")
+    with pytest.raises(InvalidInput) as error:
+        svc.update_experiment(
+            engine,
+            experiment_id=rule.id,
+            expected_version=rule.version,
+            data={"approach": "ISOLATION forest"},
+            actor="Ann",
+        )
+    assert "approach" in error.value.errors
+    renamed = svc.update_experiment(
+        engine,
+        experiment_id=rule.id,
+        expected_version=rule.version,
+        data={"approach": "Tuned Rule"},  # its own name, other case: fine
+        actor="Ann",
+    )
+    assert renamed.approach == "Tuned Rule"
+
+
+def test_the_database_refuses_a_duplicate_name_too(engine):
+    """The unique index backs the service's check (two adds crossing at the same moment)."""
+    from sqlalchemy.exc import IntegrityError
+    from sqlmodel import Session
+
+    from workbench.models import Experiment
+
+    project = make_project(engine)
+    add(engine, project, "Isolation forest")
+    with Session(engine) as session, pytest.raises(IntegrityError):
+        session.add(Experiment(project_id=project.id, approach="ISOLATION FOREST ", start_date=MON,
+                               research_days=2, prototype_days=2))  # fmt: skip
+        session.commit()
+
+
+def test_an_edit_sends_only_the_changed_fields_and_keeps_the_others(engine):
+    project = make_project(engine)
+    created = add(engine, project)
+    saved = svc.update_experiment(
+        engine,
+        experiment_id=created.id,
+        expected_version=created.version,
+        data={"owner": "Mei"},
+        actor="Ann",
+    )
+    assert (saved.owner, saved.hypothesis) == ("Mei", created.hypothesis)
+
+
+# --- culling matrix: changed rows only, each with its version -------------------------------
+
+
+def test_matrix_saves_only_the_changed_cells_of_the_changed_rows(engine):
+    project = make_project(engine)
+    rule = add(engine, project, "Tuned rule")
+    forest = add(engine, project, "Isolation forest")
+    svc.save_matrix_scores(
+        engine,
+        project_id=project.id,
+        rows=[{"id": rule.id, "version": rule.version, **scores(2, 5, 1, 1)}],
+        actor="Ann",
+    )
+    # Bo saw the forest row only (its version) and scores its quality: the rule is not touched
+    changed = svc.save_matrix_scores(
+        engine,
+        project_id=project.id,
+        rows=[{"id": forest.id, "version": forest.version, "prediction_quality": 5}],
+        actor="Bo",
+    )
+    stored = {
+        v.experiment.approach: v.experiment.matrix_scores
+        for v in svc.list_experiments(engine, project.id, MON)
+    }
+    assert changed == 1
+    assert stored == {
+        "Tuned rule": scores(2, 5, 1, 1),
+        "Isolation forest": {"prediction_quality": 5},
+    }
+
+
+def test_a_stale_matrix_row_refuses_the_whole_save(engine):
+    project = make_project(engine)
+    rule = add(engine, project, "Tuned rule")
+    forest = add(engine, project, "Isolation forest")
+    svc.save_matrix_scores(
+        engine,
+        project_id=project.id,
+        rows=[{"id": rule.id, "version": rule.version, "cost_to_run": 1}],
+        actor="Ann",
+    )
+    with pytest.raises(StaleEditError):
+        svc.save_matrix_scores(
+            engine,
+            project_id=project.id,
+            rows=[
+                {"id": forest.id, "version": forest.version, "cost_to_run": 2},
+                {"id": rule.id, "version": rule.version, "cost_to_run": 3, "row": 1},
+            ],
+            actor="Bo",
+        )
+    stored = {
+        v.experiment.approach: v.experiment.matrix_scores
+        for v in svc.list_experiments(engine, project.id, MON)
+    }
+    assert stored == {"Tuned rule": {"cost_to_run": 1}, "Isolation forest": {}}
+
+
+def test_a_go_no_go_moves_the_projects_version_on_even_when_the_phase_stays(engine):
+    project = make_project(engine, phase=Phase.SCOPING)
+    only = add(engine, project)
+    svc.record_go_no_go(
+        engine,
+        project_id=project.id,
+        expected_project_version=project.version,
+        go=True,
+        selected_experiment_id=only.id,
+        reasons="Clear winner",
+        actor="Ann",
+    )
+    with pytest.raises(StaleEditError):  # a second Go/No-Go made on the same view
+        svc.record_go_no_go(
+            engine,
+            project_id=project.id,
+            expected_project_version=project.version,
+            go=False,
+            selected_experiment_id=None,
+            reasons="Changed my mind",
+            actor="Bo",
+        )
+    assert len(svc.list_go_no_go(engine, project.id)) == 1

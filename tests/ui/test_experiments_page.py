@@ -1,15 +1,16 @@
-"""AppTest: the Experiments and Parking lot pages — decision prompts, culling and Go/No-Go,
-promoting a parked idea — asserting what was stored through the services."""
+"""AppTest: the Experiments page — decision prompts, the new-experiment form, the culling matrix
+and Go/No-Go, work on one experiment — asserting what was stored through the services.
+(The Parking lot page has its own tests in test_parking_lot_page.py.)"""
 
 from datetime import timedelta
 
 from tests.dates import TODAY
+from tests.ui.helpers import click, confirm, edit_table
 from workbench.db import make_engine
 from workbench.domain.lifecycle import Phase
 from workbench.services import experiments as svc
 from workbench.services import parking_lot as lot
 from workbench.services import projects as project_service
-from workbench.services.registers import list_parking_lot
 
 PAGE = "pages/team/experiments.py"
 LOT_PAGE = "pages/team/parking_lot.py"
@@ -55,35 +56,54 @@ def seed_project(url, *, phase=Phase.PLANNING, experiments=(), started_days_ago=
     return project, created
 
 
-def by_label(widgets, label):
-    matches = [w for w in widgets if w.label == label]
-    assert matches, f"no widget labelled {label!r}"
+def widget(widgets, form, label):
+    """The widget labelled `label` in the form named `form` (any generation of it)."""
+    matches = [w for w in widgets if w.label == label and str(w.form_id).startswith(form)]
+    assert matches, f"no {label!r} in {form}; there are {[(w.form_id, w.label) for w in widgets]}"
     return matches[0]
 
 
 def markdown_text(at):
-    return " ".join(m.value for m in [*at.subheader, *at.markdown])
+    return " ".join(m.value for m in [*at.subheader, *at.markdown, *at.text])
 
 
-def submit(at, label, index=0):
-    [b for b in at.button if b.label == label][index].click()
+def texts(at):
+    return [m.value for m in [*at.error, *at.warning, *at.success, *at.info]]
+
+
+def submit(at, label, form=""):
+    """Click the button `label` (of the form named `form`) and run the page."""
+    buttons = [b for b in at.button if b.label == label and str(b.form_id).startswith(form)]
+    assert buttons, f"no button {label!r} in {form!r}"
+    buttons[0].click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+
+
+def stored_views(url, project_id):
+    engine = make_engine(url)
+    views = svc.list_experiments(engine, project_id, TODAY)
+    engine.dispose()
+    return {v.experiment.approach: v for v in views}
 
 
 def decide_in_page(at, experiment_id, decision, reason, *, review=True):
     form = f"decide_{experiment_id}"
-    at.radio(key=f"{form}_choice").set_value(decision)
-    at.text_area(key=f"{form}_reason").input(reason)
+    widget(at.radio, form, "Decision").set_value(decision)
+    widget(at.text_area, form, "Why? *").input(reason)
     if review:
-        for index, answer in enumerate(REVIEW):
-            at.text_input(key=f"{form}_review_{index}").input(answer)
-    submit_form = next(
-        b for b in at.button if b.label == "Record decision" and form in str(b.form_id)
+        for question, answer in zip(svc.RESEARCH_REVIEW_QUESTIONS, REVIEW, strict=True):
+            widget(at.text_input, form, question).input(answer)
+    submit(at, "Record decision", form)
+
+
+def add_in_page(at, project_id, approach, **fields):
+    form = f"new_experiment_{project_id}"
+    widget(at.text_input, form, "Approach *").input(approach)
+    widget(at.text_area, form, "Success criterion, against the baseline *").input(
+        fields.get("success", "Precision@200 above the rule's 0.52")
     )
-    submit_form.click()
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    submit(at, "Add experiment", form)
 
 
 def test_experiments_smoke_lists_experiments_and_the_baseline(open_app, app_db):
@@ -104,21 +124,21 @@ def test_experiments_without_project_points_to_the_portfolio(open_app):
 def test_an_experiment_past_its_box_asks_for_a_decision_that_must_be_answered(open_app, app_db):
     project, [late] = seed_project(app_db, experiments=["Isolation forest"])
     at = open_app(PAGE, project=project.id)
-    assert "Decide now: Isolation forest" in markdown_text(at)
+    assert any("Decide now" in s.value for s in at.subheader)
+    assert "Isolation forest" in markdown_text(at)
     assert "working day(s) overdue" in markdown_text(at)
-    submit(at, "Record decision")  # nothing chosen
-    assert "Choose a decision" in markdown_text(at)
+    submit(at, "Record decision", f"decide_{late.id}")  # nothing chosen
+    assert "Choose a decision" in " ".join(texts(at))
 
     decide_in_page(at, late.id, svc.Decision.EXTEND, "Labels arrive next week", review=False)
-    text = markdown_text(at)
+    text = " ".join(texts(at))
     assert "Required: the new last working day of the box." in text
     assert "answer the four review questions" in text
+    assert widget(at.text_area, f"decide_{late.id}", "Why? *").value == "Labels arrive next week"
 
-    engine = make_engine(app_db)
-    [view] = svc.list_experiments(engine, project.id, TODAY)
+    [view] = stored_views(app_db, project.id).values()
     assert view.extensions == ()
     assert view.experiment.status == svc.ExperimentStatus.PROPOSED
-    engine.dispose()
 
 
 def test_cull_two_of_three_then_go_records_the_decision_and_moves_the_phase(open_app, app_db):
@@ -135,10 +155,13 @@ def test_cull_two_of_three_then_go_records_the_decision_and_moves_the_phase(open
     decide_in_page(at, autoencoder.id, svc.Decision.CULL, "Cannot explain flags to operations")
     assert sum("Decide now" in m.value for m in at.subheader) == 1
 
-    at.radio(key=f"gonogo_{project.id}_go").set_value("Go")
-    at.selectbox(key=f"gonogo_{project.id}_selected").set_value(forest.id)
-    at.text_area(key=f"gonogo_{project.id}_reasons").input("Forest beats the rule by 19 points")
-    submit(at, "Record Go/No-Go")
+    go = f"gonogo_{project.id}"
+    widget(at.radio, go, "Decision").set_value("Go")
+    widget(at.selectbox, go, "MVP approach (Go only)").set_value(forest.id)
+    widget(at.text_area, go, "Reasons *").input("Forest beats the rule by 19 points")
+    click(at, "Record Go/No-Go")
+    assert "from Experimentation" in at.text[-1].value  # the dialog asks before moving
+    confirm(at)
     assert any("moved from Experimentation" in s.value for s in at.success)
 
     engine = make_engine(app_db)
@@ -166,15 +189,23 @@ def test_cull_two_of_three_then_go_records_the_decision_and_moves_the_phase(open
     engine.dispose()
 
 
-def test_go_while_candidates_are_open_is_refused_in_the_page(open_app, app_db):
+def test_go_while_candidates_are_open_is_refused_in_its_tab_which_stays_open(open_app, app_db):
+    """Fault: the page jumped to the first tab and the refusal only showed on reopening it.
+    The tabs are keyed (a rerun keeps the open tab) and the Go/No-Go form shows its refusal."""
     project, [_rule, forest] = seed_project(
         app_db, phase=Phase.EXPERIMENTATION, experiments=["Tuned rule", "Isolation forest"]
     )
     at = open_app(PAGE, project=project.id)
-    at.selectbox(key=f"gonogo_{project.id}_selected").set_value(forest.id)
-    at.text_area(key=f"gonogo_{project.id}_reasons").input("Forest wins")
-    submit(at, "Record Go/No-Go")
-    assert "cull or park the other candidates first" in markdown_text(at)
+    go = f"gonogo_{project.id}"
+    widget(at.selectbox, go, "MVP approach (Go only)").set_value(forest.id)
+    widget(at.text_area, go, "Reasons *").input("Forest wins")
+    click(at, "Record Go/No-Go")
+    confirm(at)
+    [tabs] = [node for node in at._tree if getattr(node, "type", "") == "tab_container"]
+    assert tabs.proto.id.endswith(f"experiments_{project.id}_tab")
+    matrix_tab = next(tab for tab in at.tabs if tab.label == "Culling matrix & Go/No-Go")
+    assert any("cull or park the other candidates first" in e.value for e in matrix_tab.error)
+    assert widget(at.text_area, go, "Reasons *").value == "Forest wins"  # nothing typed is lost
     engine = make_engine(app_db)
     assert svc.list_go_no_go(engine, project.id) == []
     assert project_service.get_project(engine, project.id).project.phase == Phase.EXPERIMENTATION
@@ -185,79 +216,111 @@ def test_new_experiment_form_validates_and_stores(open_app, app_db):
     project, _ = seed_project(app_db)
     at = open_app(PAGE, project=project.id)
     form = f"new_experiment_{project.id}"
-    at.text_input(key=f"{form}_approach").input("Isolation forest")
-    submit(at, "Add experiment")
-    assert "say what result would count as success" in markdown_text(at)
-    at.text_area(key=f"{form}_success_criterion").input("Precision@200 above the rule's 0.52")
-    submit(at, "Add experiment")
-    engine = make_engine(app_db)
-    [view] = svc.list_experiments(engine, project.id, TODAY)
-    engine.dispose()
+    widget(at.text_input, form, "Approach *").input("Isolation forest")
+    submit(at, "Add experiment", form)
+    assert "say what result would count as success" in " ".join(texts(at))
+    widget(at.text_area, form, "Success criterion, against the baseline *").input(
+        "Precision@200 above the rule's 0.52"
+    )
+    submit(at, "Add experiment", form)
+    [view] = stored_views(app_db, project.id).values()
     assert view.experiment.approach == "Isolation forest"
     assert (view.experiment.research_days, view.experiment.prototype_days) == (10, 10)
 
 
-def test_parking_lot_smoke_shows_due_items_first(open_app, app_db):
+def test_after_an_add_the_form_is_empty_and_the_same_add_again_stores_no_duplicate(
+    open_app, app_db
+):
+    """Fault: the add form kept the last record's values and a second click saved a copy."""
     project, _ = seed_project(app_db)
-    engine = make_engine(app_db)
-    lot.add_item(engine, project_id=project.id, data={"idea": "Driver embeddings"}, actor="Seeder")
-    lot.add_item(
-        engine,
-        project_id=project.id,
-        data={"idea": "Weather features", "revisit_on": TODAY, "source_kind": "demo"},
-        actor="Seeder",
+    at = open_app(PAGE, project=project.id)
+    form = f"new_experiment_{project.id}"
+    widget(at.date_input, form, "Start date").set_value(TODAY + timedelta(days=7))
+    add_in_page(at, project.id, "Isolation forest")
+    assert any(s.value == "Added Isolation forest." for s in at.success)
+    assert widget(at.text_input, form, "Approach *").value == ""
+    assert widget(at.date_input, form, "Start date").value == TODAY
+    submit(at, "Add experiment", form)  # the emptied form: refused, nothing stored
+    add_in_page(at, project.id, "  isolation FOREST ")  # the same approach once more
+    message = widget(at.text_input, form, "Approach *")
+    assert message.value == "  isolation FOREST "  # kept for the user to rename
+    assert any("already has an experiment named 'Isolation forest'" in e.value for e in at.error)
+    assert list(stored_views(app_db, project.id)) == ["Isolation forest"]
+
+
+def test_three_experiments_added_in_the_session_are_scored_saved_and_still_there(open_app, app_db):
+    """Fault: adding three experiments then "Save scores" gave KeyError: 5, and after a reload
+    the scores were gone. The matrix is a TableEditor: changed rows only, each with its version."""
+    project, _ = seed_project(app_db, phase=Phase.EXPERIMENTATION)
+    at = open_app(PAGE, project=project.id)
+    for approach in ("Tuned rule", "Isolation forest", "Autoencoder"):
+        add_in_page(at, project.id, approach)
+    scores = {
+        0: {"prediction_quality": 2, "maintainability": 5, "implementation_complexity": 1},
+        1: {"prediction_quality": 5, "maintainability": 4, "implementation_complexity": 2},
+        2: {"prediction_quality": 4, "maintainability": 1, "implementation_complexity": 5},
+    }
+    edit_table(
+        at,
+        f"matrix_{project.id}",
+        edited={row: {**cells, "cost_to_run": 1} for row, cells in scores.items()},
     )
-    engine.dispose()
-    at = open_app(LOT_PAGE, project=project.id)
-    assert at.title[0].value == "Parking lot"
-    assert "Due for review (1)" in markdown_text(at)
-    assert "Weather features" in at.warning[0].value
-    assert "revisit date" in at.warning[0].value
+    click(at, "Save scores")
+    assert any("Saved the scores of 3 experiment(s)." in s.value for s in at.success)
+    stored = stored_views(app_db, project.id)
+    assert stored["Isolation forest"].experiment.matrix_scores == {
+        "prediction_quality": 5,
+        "maintainability": 4,
+        "implementation_complexity": 2,
+        "cost_to_run": 1,
+    }
+    reopened = open_app(PAGE, project=project.id, actor="Bo")
+    ranking = next(d.value for d in reopened.dataframe if "Rank" in d.value.columns)
+    assert list(ranking["Approach"]) == ["Isolation forest", "Tuned rule", "Autoencoder"]
 
 
-def test_promoting_a_parked_idea_creates_an_experiment_and_keeps_the_link(open_app, app_db):
-    project, _ = seed_project(app_db)
-    engine = make_engine(app_db)
-    item = lot.add_item(
-        engine,
-        project_id=project.id,
-        data={"idea": "Weather features", "revisit_on": TODAY},
-        actor="Seeder",
+def test_a_duplicate_experiment_name_is_refused_under_the_field(open_app, app_db):
+    project, _ = seed_project(app_db, experiments=["Isolation forest"], started_days_ago=0)
+    at = open_app(PAGE, project=project.id)
+    add_in_page(at, project.id, "ISOLATION forest")
+    assert any("already has an experiment named" in e.value for e in at.error)
+    assert list(stored_views(app_db, project.id)) == ["Isolation forest"]
+
+
+def test_work_on_one_logs_time_and_checks_evidence_links(open_app, app_db):
+    project, [forest] = seed_project(app_db, experiments=["Isolation forest"], started_days_ago=0)
+    at = open_app(PAGE, project=project.id)
+    widget(at.number_input, f"timelog_{forest.id}", "Hours").set_value(2.5)
+    submit(at, "Log time", f"timelog_{forest.id}")
+    result = f"result_{forest.id}"
+    widget(at.text_input, result, "Metric").input("precision@200")
+    widget(at.number_input, result, "Result").set_value(0.71)
+    widget(at.number_input, result, "Baseline").set_value(0.52)
+    links = widget(at.text_area, result, "Evidence links (one per line)")
+    links.input("https://wiki.example.com/run/1\nmy laptop")
+    submit(at, "Save result", result)
+    assert "Not a web link" in " ".join(texts(at))
+    widget(at.text_area, result, "Evidence links (one per line)").input(
+        "https://wiki.example.com/run/1"
     )
-    engine.dispose()
-    at = open_app(LOT_PAGE, project=project.id)
-    form = f"promote_{project.id}"
-    at.text_input(key=f"{form}_success_criterion").input("Recall on storm days beats the rule")
-    submit(at, "Promote to experiment")
-    assert any("Promoted to the experiment 'Weather features'" in s.value for s in at.success)
+    submit(at, "Save result", result)
 
-    engine = make_engine(app_db)
-    [view] = svc.list_experiments(engine, project.id, TODAY)
-    [stored] = list_parking_lot(engine, project.id)
-    log = project_service.list_activity(engine, project.id)
-    engine.dispose()
-    assert view.experiment.parking_lot_item_id == item.id
-    assert view.experiment.approach == "Weather features"
-    assert stored.status == lot.ParkingLotStatus.REVIVED
-    assert log[0].action == "idea promoted"
-    assert log[0].actor == "Ann"
+    [view] = stored_views(app_db, project.id).values()
+    assert view.hours_spent == 2.5
+    assert (view.experiment.result_value, view.experiment.baseline_value) == (0.71, 0.52)
+    assert view.experiment.evidence_links == ["https://wiki.example.com/run/1"]
+    assert widget(at.number_input, result, "Result").value == 0.71  # shown after the save
 
 
-def test_park_form_adds_an_idea_with_a_revisit_phase(open_app, app_db):
-    project, _ = seed_project(app_db)
-    at = open_app(LOT_PAGE, project=project.id)
-    form = f"park_{project.id}"
-    at.text_area(key=f"{form}_idea").input("Route graph features")
-    at.selectbox(key=f"{form}_revisit_phase").set_value("Development")
-    submit(at, "Park idea")
-    engine = make_engine(app_db)
-    [stored] = list_parking_lot(engine, project.id)
-    engine.dispose()
-    assert (stored.idea, stored.revisit_phase, stored.raised_by) == (
-        "Route graph features",
-        "development",
-        "Ann",
+def test_status_moves_forward_from_the_work_tab(open_app, app_db):
+    project, [forest] = seed_project(app_db, experiments=["Isolation forest"], started_days_ago=0)
+    at = open_app(PAGE, project=project.id)
+    widget(at.selectbox, f"status_{forest.id}", "Move to status").set_value(
+        svc.ExperimentStatus.PROTOTYPING
     )
+    submit(at, "Change status", f"status_{forest.id}")
+    assert any("is now prototyping" in s.value for s in at.success)
+    assert stored_views(app_db, project.id)["Isolation forest"].experiment.status == "prototyping"
 
 
 def test_portfolio_flags_overdue_experiments_and_due_ideas_and_opens_the_page(open_app, app_db):
@@ -284,27 +347,3 @@ def test_portfolio_flags_overdue_experiments_and_due_ideas_and_opens_the_page(op
     at.run()
     assert at.title[0].value == "Experiments"
     assert at.session_state["selected_project_id"] == late.id
-
-
-def test_work_on_one_logs_time_and_checks_evidence_links(open_app, app_db):
-    project, [forest] = seed_project(app_db, experiments=["Isolation forest"], started_days_ago=0)
-    at = open_app(PAGE, project=project.id)
-    at.number_input(key=f"timelog_{forest.id}_hours").set_value(2.5)
-    submit(at, "Log time")
-    result = f"result_{forest.id}"
-    at.text_input(key=f"{result}_metric_name").input("precision@200")
-    at.number_input(key=f"{result}_result_value").set_value(0.71)
-    at.number_input(key=f"{result}_baseline_value").set_value(0.52)
-    at.text_area(key=f"{result}_evidence_links").input("https://wiki.example.com/run/1\nmy laptop")
-    submit(at, "Save result")
-    assert "Not a web link" in markdown_text(at)
-    at.text_area(key=f"{result}_evidence_links").input("https://wiki.example.com/run/1")
-    submit(at, "Save result")
-
-    engine = make_engine(app_db)
-    [view] = svc.list_experiments(engine, project.id, TODAY)
-    engine.dispose()
-    assert view.hours_spent == 2.5
-    assert (view.experiment.result_value, view.experiment.baseline_value) == (0.71, 0.52)
-    assert view.experiment.evidence_links == ["https://wiki.example.com/run/1"]
-    assert at.number_input(key=f"{result}_result_value").value == 0.71  # shown after the save

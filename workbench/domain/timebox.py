@@ -40,19 +40,17 @@ __all__ = [
     "RESEARCH_REVIEW_QUESTIONS",
     "RESEARCH_REVIEW_SOURCE",
     "WARNING_BURN_PERCENT",
+    "BoxStage",
     "Decision",
     "Extension",
-    "InvalidDecision",
     "InvalidExtension",
     "InvalidTimeBox",
-    "Phase",
     "TimeBox",
-    "TimeBoxDecision",
     "TimeBoxState",
     "TimeBoxStatus",
-    "apply_decision",
     "burn_percent",
-    "current_phase",
+    "check_new_end",
+    "current_stage",
     "elapsed_working_days",
     "extend",
     "first_day",
@@ -93,10 +91,6 @@ class InvalidExtension(ValueError):
     """An extension lacks a reason, who or when, or does not move the end later."""
 
 
-class InvalidDecision(ValueError):
-    """A decision on a time box is missing what it needs (an extension needs reason and end)."""
-
-
 class TimeBoxStatus(StrEnum):
     """How far a box has burnt: below 75 %, from 75 %, from 100 %."""
 
@@ -105,8 +99,8 @@ class TimeBoxStatus(StrEnum):
     DUE_DECISION = "due_decision"
 
 
-class Phase(StrEnum):
-    """Which part of the box ``today`` falls in."""
+class BoxStage(StrEnum):
+    """Which part of the box ``today`` falls in (not a project's lifecycle ``Phase``)."""
 
     NOT_STARTED = "not_started"
     RESEARCH = "research"
@@ -202,6 +196,11 @@ def _check_new_end(new_end: date, current_end: date, holidays: frozenset[date]) 
         )
 
 
+def check_new_end(box: TimeBox, new_end: date) -> None:
+    """Raise ``InvalidExtension`` unless ``new_end`` is a working day after the box's end."""
+    _check_new_end(new_end, overall_end(box), box.holidays)
+
+
 def first_day(box: TimeBox) -> date:
     """Return the first working day of the box (``start`` rolled forward past weekends/holidays)."""
     return working_day_on_or_after(box.start, box.holidays)
@@ -289,7 +288,7 @@ def overrun_working_days(box: TimeBox, today: date) -> int:
     return max(0, elapsed_working_days(box, today) - total_working_days(box))
 
 
-def current_phase(box: TimeBox, today: date) -> Phase:
+def current_stage(box: TimeBox, today: date) -> BoxStage:
     """Return the part of the box ``today`` is in.
 
     Research runs through ``research_end``; the prototype from the next day through the overall
@@ -298,12 +297,12 @@ def current_phase(box: TimeBox, today: date) -> Phase:
     has not begun); the next working day is prototype.
     """
     if today < first_day(box):
-        return Phase.NOT_STARTED
+        return BoxStage.NOT_STARTED
     if today < prototype_start(box):
-        return Phase.RESEARCH
+        return BoxStage.RESEARCH
     if today <= overall_end(box):
-        return Phase.PROTOTYPE
-    return Phase.ENDED
+        return BoxStage.PROTOTYPE
+    return BoxStage.ENDED
 
 
 def research_review_due(box: TimeBox, today: date, *, review_done: bool = False) -> bool:
@@ -352,62 +351,6 @@ def extend(
 
 
 @dataclass(frozen=True)
-class TimeBoxDecision:
-    """A decision taken on a box.
-
-    Attributes:
-        decision: extend, cull, park or select.
-        decided_by: who decided; must not be blank.
-        decided_at: when (timezone-aware).
-        reason: why; required (non-blank) for ``EXTEND``, recommended for the others.
-        new_end: the new end; required for ``EXTEND`` and not allowed for the others.
-
-    Raises:
-        InvalidDecision: if the decision lacks what it needs.
-    """
-
-    decision: Decision
-    decided_by: str
-    decided_at: datetime
-    reason: str = ""
-    new_end: date | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "decision", Decision(self.decision))
-        if not self.decided_by or not self.decided_by.strip():
-            raise InvalidDecision("a decision needs to say who decided")
-        if self.decided_at.tzinfo is None or self.decided_at.utcoffset() is None:
-            raise InvalidDecision("decided_at must be timezone-aware (UTC)")
-        if self.decision is Decision.EXTEND:
-            if not self.reason or not self.reason.strip():
-                raise InvalidDecision("extending a time box needs a reason")
-            if self.new_end is None:
-                raise InvalidDecision("extending a time box needs a new end date")
-        elif self.new_end is not None:
-            raise InvalidDecision(f"a {self.decision.value} decision takes no new end date")
-
-
-def apply_decision(box: TimeBox, decision: TimeBoxDecision) -> TimeBox:
-    """Return the box after ``decision``: extended for ``EXTEND``, unchanged otherwise.
-
-    Raises:
-        InvalidExtension: if an extension's new end is not a working day after the current end.
-    """
-    if decision.decision is Decision.EXTEND:
-        new_end = decision.new_end
-        if new_end is None:  # TimeBoxDecision refuses this; kept for type narrowing
-            raise InvalidDecision("extending a time box needs a new end date")
-        return extend(
-            box,
-            reason=decision.reason,
-            new_end=new_end,
-            extended_by=decision.decided_by,
-            extended_at=decision.decided_at,
-        )
-    return box
-
-
-@dataclass(frozen=True)
 class TimeBoxState:
     """Everything a page shows about a box on one day."""
 
@@ -420,13 +363,13 @@ class TimeBoxState:
     elapsed_working_days: int
     burn_percent: float
     status: TimeBoxStatus
-    phase: Phase
+    stage: BoxStage
     overrun_working_days: int
     research_review_due: bool
 
 
 def time_box_state(box: TimeBox, today: date, *, review_done: bool = False) -> TimeBoxState:
-    """Return the box's dates, burn, status, phase, overrun and review flag on ``today``."""
+    """Return the box's dates, burn, status, stage, overrun and review flag on ``today``."""
     return TimeBoxState(
         first_day=first_day(box),
         research_end=research_end(box),
@@ -437,7 +380,7 @@ def time_box_state(box: TimeBox, today: date, *, review_done: bool = False) -> T
         elapsed_working_days=elapsed_working_days(box, today),
         burn_percent=burn_percent(box, today),
         status=status(box, today),
-        phase=current_phase(box, today),
+        stage=current_stage(box, today),
         overrun_working_days=overrun_working_days(box, today),
         research_review_due=research_review_due(box, today, review_done=review_done),
     )

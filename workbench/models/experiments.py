@@ -7,9 +7,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, Index, event
 from sqlmodel import AutoString, Field, SQLModel
 
+from workbench.domain.experiments import ExperimentStatus, approach_key
 from workbench.models.base import (
     ENUM_MAX,
     LONG_TEXT_MAX,
@@ -23,21 +24,24 @@ from workbench.models.base import (
 # --- Experiments, Go/No-Go and the parking lot --------------------------------------------
 
 
-class ExperimentStatus(StrEnum):
-    """Lifecycle of a candidate approach."""
-
-    PROPOSED = "proposed"
-    RESEARCHING = "researching"
-    PROTOTYPING = "prototyping"
-    DECIDED = "decided"
+APPROACH_KEY_MAX = 2 * SHORT_TEXT_MAX  # case folding may lengthen a name ("ß" → "ss")
 
 
 class Experiment(SQLModel, VersionedTable, table=True):
-    """A candidate approach, time-boxed: research then prototype, ending in a decision."""
+    """A candidate approach, time-boxed: research then prototype, ending in a decision.
+
+    `approach_key` is the approach's name as duplicates are compared (trimmed, case folded);
+    it is kept in step with `approach` on every write and unique within a project.
+    """
+
+    __table_args__ = (
+        Index("uq_experiment_project_approach", "project_id", "approach_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
     approach: str = Field(max_length=SHORT_TEXT_MAX)
+    approach_key: str = Field(default="", max_length=APPROACH_KEY_MAX)
     hypothesis: str = Field(default="", max_length=LONG_TEXT_MAX)
     owner: str = Field(default="", max_length=SHORT_TEXT_MAX)
     success_criterion: str = Field(default="", max_length=LONG_TEXT_MAX)
@@ -63,6 +67,12 @@ class Experiment(SQLModel, VersionedTable, table=True):
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     version: int = Field(default=1)
+
+
+@event.listens_for(Experiment, "before_insert")
+@event.listens_for(Experiment, "before_update")
+def _keep_approach_key(_mapper: Any, _connection: Any, experiment: Experiment) -> None:
+    experiment.approach_key = approach_key(experiment.approach)[:APPROACH_KEY_MAX]
 
 
 class TimeBoxExtension(SQLModel, table=True):

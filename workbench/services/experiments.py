@@ -1,8 +1,10 @@
 """Experiments: time-boxed candidate approaches, the decisions their boxes force, the culling
 matrix and the Go/No-Go (Wilson, *Machine Learning Engineering in Action*, ch. 3.1.4 and 3.2).
 
-Every change is logged. Edits are version-checked: a stale edit is refused with the newer values.
-Time-box rules (burn, warning, due) come from ``workbench.domain.timebox``; today is a parameter.
+Every change is logged. Edits are version-checked through ``workbench.versioning``: a stale edit
+is refused (``StaleEditError``) with the newer values. Widget values are parsed once, here, by
+the input models below; the rules (names, status moves, decisions, Go/No-Go) are the domain's
+(``workbench.domain.experiments``, ``workbench.domain.timebox``); today is a parameter.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlparse
 
-from pydantic import ValidationError, field_validator
+from pydantic import AfterValidator, BeforeValidator, ValidationError, field_validator
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from workbench import crud
@@ -34,6 +36,18 @@ from workbench.domain.decision_matrix import (
     MatrixResult,
     rank_candidates,
 )
+from workbench.domain.experiments import (
+    STATUS_MOVES,
+    ExperimentStatus,
+    approach_key,
+    decision_problems,
+    duplicate_approach_problems,
+    go_no_go_move,
+    go_no_go_problems,
+    review_problems,
+    status_move_problems,
+)
+from workbench.domain.experiments import Candidate as GoCandidate
 from workbench.domain.lifecycle import Phase
 from workbench.domain.timebox import (
     RESEARCH_REVIEW_QUESTIONS,
@@ -44,12 +58,11 @@ from workbench.domain.timebox import (
     TimeBoxState,
     TimeBoxStatus,
 )
-from workbench.errors import InvalidInput, NotFound, StaleEditError, field_errors
+from workbench.errors import InvalidInput, NotFound, field_errors
 from workbench.models import (
     LONG_TEXT_MAX,
     SHORT_TEXT_MAX,
     Experiment,
-    ExperimentStatus,
     GoNoGoDecision,
     ParkingLotItem,
     Project,
@@ -60,6 +73,7 @@ from workbench.models import (
     utc_now,
 )
 from workbench.services.projects import apply_phase_move, check_actor, tick_gate_items
+from workbench.versioning import commit, load_for_edit
 
 __all__ = [
     "CRITERION_HELP",
@@ -95,6 +109,7 @@ __all__ = [
     "record_result",
     "save_matrix_scores",
     "set_status",
+    "timeline_entries",
     "update_experiment",
     "validate_experiment_input",
 ]
@@ -120,23 +135,13 @@ CRITERION_HELP: Mapping[Criterion, str] = {
     for criterion in Criterion
 }
 
-# status → the statuses a team may move it to by hand; "decided" only comes from a decision.
-STATUS_MOVES: Mapping[ExperimentStatus, frozenset[ExperimentStatus]] = {
-    ExperimentStatus.PROPOSED: frozenset(
-        {ExperimentStatus.RESEARCHING, ExperimentStatus.PROTOTYPING}
-    ),
-    ExperimentStatus.RESEARCHING: frozenset({ExperimentStatus.PROTOTYPING}),
-    ExperimentStatus.PROTOTYPING: frozenset(),
-    ExperimentStatus.DECIDED: frozenset(),
-}
-
-FINAL_DECISIONS = (Decision.CULL, Decision.PARK, Decision.SELECT)
 DECISION_ACTIONS: Mapping[Decision, str] = {
     Decision.EXTEND: "time box extended",
     Decision.CULL: "experiment culled",
     Decision.PARK: "experiment parked",
     Decision.SELECT: "experiment selected",
 }
+GO_GATE_ITEMS = ("boxes_decided", "culled", "go_no_go")
 
 
 # --- What pages see -----------------------------------------------------------------------
@@ -274,147 +279,280 @@ class OverdueExperiment:
         return self.approach
 
 
-# --- Input --------------------------------------------------------------------------------
+# --- Input: widget and table-cell values, parsed once ---------------------------------------
 
 
-def _strip(value: Any) -> Any:
-    """Strip surrounding spaces from text; leave other values alone."""
-    return value.strip() if isinstance(value, str) else value
-
-
-class ExperimentCreate(SQLModel):
-    """Input for a new or edited experiment."""
-
-    approach: str = Field(min_length=1, max_length=SHORT_TEXT_MAX)
-    hypothesis: str = Field(default="", max_length=LONG_TEXT_MAX)
-    owner: str = Field(default="", max_length=SHORT_TEXT_MAX)
-    success_criterion: str = Field(min_length=1, max_length=LONG_TEXT_MAX)
-    start_date: date
-    research_days: int
-    prototype_days: int
-    metric_name: str = Field(default="", max_length=SHORT_TEXT_MAX)
-    baseline_value: float | None = None
-
-    _strip_text = field_validator(
-        "approach", "hypothesis", "owner", "success_criterion", "metric_name", mode="before"
-    )(_strip)
-
-
-EXPERIMENT_FIELDS = tuple(ExperimentCreate.model_fields)
-TEXT_FIELDS = frozenset({"approach", "hypothesis", "owner", "success_criterion", "metric_name"})
-
-
-def _blank(value: Any) -> bool:
-    """None, NaN/NaT (what an empty table cell or number input gives) or an empty string."""
-    if value is None:
-        return True
+def _blank_to_none(value: Any) -> Any:
+    """What an empty widget or table cell gives — None, '', spaces, NaN, NaT — as None; a
+    datetime as its date; anything else unchanged."""
     if isinstance(value, str):
-        return not value.strip()
+        return value.strip() or None
+    if isinstance(value, datetime):
+        return value.date()
     try:
-        return bool(value != value)  # NaN and NaT are not equal to themselves
+        if value != value:  # NaN and NaT are not equal to themselves
+            return None
     except (TypeError, ValueError):
-        return False
+        pass
+    return value
 
 
-def _cleaned(data: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
-    """The given fields of `data`, with blank cells as '' (text) or None (others)."""
-    result: dict[str, Any] = {}
-    for field in fields:
-        if field not in data:
-            continue
-        value = data[field]
-        if isinstance(value, datetime):
-            value = value.date()
-        if _blank(value) and not isinstance(value, str):
-            value = "" if field in TEXT_FIELDS else None
-        result[field] = value
-    return result
-
-
-def _box_days_errors(values: Mapping[str, Any]) -> dict[str, str]:
-    """Messages for box parts of fewer than one or more than MAX_BOX_DAYS days."""
-    errors: dict[str, str] = {}
-    for field, part in (("research_days", "research"), ("prototype_days", "prototype")):
-        value = values.get(field)
-        if isinstance(value, bool) or not isinstance(value, int | float) or _blank(value):
-            continue  # pydantic reports missing or non-numeric values
-        if value < 1:
-            errors[field] = (
-                f"The {part} part needs at least one working day (a box of zero days is not "
-                "a time box)."
-            )
-        elif value > MAX_BOX_DAYS:
-            errors[field] = (
-                f"At most {MAX_BOX_DAYS} working days for the {part}: split longer work into "
-                "several experiments."
-            )
-    return errors
-
-
-def validate_experiment_input(data: Mapping[str, Any]) -> ExperimentCreate:
-    """Check a new or edited experiment; raise InvalidInput naming every bad field."""
-    values = _cleaned(data, EXPERIMENT_FIELDS)
-    errors = _box_days_errors(values)
-    parsed = None
-    try:
-        parsed = ExperimentCreate.model_validate(values)
-    except ValidationError as error:
-        for field, message in field_errors(error).items():
-            errors.setdefault(field, message)
-    if "success_criterion" in errors and errors["success_criterion"].startswith("Required"):
-        errors["success_criterion"] = (
-            "Required: say what result would count as success, against the baseline."
-        )
-    if errors or parsed is None:
-        raise InvalidInput(errors)
-    return parsed
-
-
-def _check_evidence_links(links: Iterable[str]) -> list[str]:
-    """The non-blank, distinct links; InvalidInput naming any that is not http(s)."""
-    cleaned: list[str] = []
-    bad: list[str] = []
-    for link in links:
-        link = (link or "").strip()
-        if not link:
-            continue
-        parsed = urlparse(link)
-        if parsed.scheme not in {"http", "https"} or not parsed.netloc or " " in link:
-            bad.append(link)
-        elif link not in cleaned:
-            cleaned.append(link)
-    if bad:
-        raise InvalidInput(
-            {
-                "evidence_links": "Not a web link (it must start with http:// or https://): "
-                + ", ".join(repr(link) for link in bad[:5])
-            }
-        )
-    if any(len(link) > SHORT_TEXT_MAX * 5 for link in cleaned):
-        raise InvalidInput({"evidence_links": "A link is too long (at most 1000 characters)."})
-    return cleaned
+def _text(value: Any) -> str:
+    """Text from a widget: stripped, '' when empty."""
+    value = _blank_to_none(value)
+    return "" if value is None else str(value).strip()
 
 
 def parse_phase(value: Any) -> Phase | None:
     """A lifecycle phase from its value or its label ('Development'), None when blank."""
-    if _blank(value):
+    value = _blank_to_none(value)
+    if value is None:
         return None
-    text = str(value).strip()
+    text = str(getattr(value, "value", value)).strip()
     for phase in Phase:
         if text in (phase.value, phase.label):
             return phase
     raise ValueError(f"Unknown phase {text!r}: choose one of {', '.join(p.label for p in Phase)}.")
 
 
+def _finite(value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise ValueError("Must be a finite number.")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Optional = BeforeValidator(_blank_to_none)
+OptionalDate = Annotated[date | None, Optional]
+OptionalNumber = Annotated[float | None, Optional, AfterValidator(_finite)]
+
+
+class ExperimentCreate(SQLModel):
+    """Input for a new or edited experiment."""
+
+    approach: Text = Field(min_length=1, max_length=SHORT_TEXT_MAX)
+    hypothesis: Text = Field(default="", max_length=LONG_TEXT_MAX)
+    owner: Text = Field(default="", max_length=SHORT_TEXT_MAX)
+    success_criterion: Text = Field(min_length=1, max_length=LONG_TEXT_MAX)
+    start_date: Annotated[date, Optional]
+    research_days: Annotated[int, Optional]
+    prototype_days: Annotated[int, Optional]
+    metric_name: Text = Field(default="", max_length=SHORT_TEXT_MAX)
+    baseline_value: OptionalNumber = None
+
+    @field_validator("research_days", "prototype_days")
+    @classmethod
+    def _box_part(cls, value: int, info: Any) -> int:
+        part = "research" if info.field_name == "research_days" else "prototype"
+        if value < 1:
+            raise ValueError(
+                f"The {part} part needs at least one working day (a box of zero days is not "
+                "a time box)."
+            )
+        if value > MAX_BOX_DAYS:
+            raise ValueError(
+                f"At most {MAX_BOX_DAYS} working days for the {part}: split longer work into "
+                "several experiments."
+            )
+        return value
+
+
+EXPERIMENT_FIELDS = tuple(ExperimentCreate.model_fields)
+
+
+def _parsed(model: type[SQLModel], values: Mapping[str, Any]) -> Any:
+    """`values` parsed by `model`; InvalidInput naming every bad field."""
+    try:
+        return model.model_validate(dict(values))
+    except ValidationError as error:
+        raise InvalidInput(field_errors(error)) from None
+
+
+def validate_experiment_input(data: Mapping[str, Any]) -> ExperimentCreate:
+    """Check a new or edited experiment; raise InvalidInput naming every bad field."""
+    try:
+        return _parsed(ExperimentCreate, {k: data[k] for k in EXPERIMENT_FIELDS if k in data})
+    except InvalidInput as error:
+        errors = error.errors
+        if errors.get("success_criterion", "").startswith("Required"):
+            errors["success_criterion"] = (
+                "Required: say what result would count as success, against the baseline."
+            )
+        raise InvalidInput(errors) from None
+
+
+class ResultInput(SQLModel):
+    """A measured result against the baseline, with links to the evidence."""
+
+    metric_name: Text = Field(default="", max_length=SHORT_TEXT_MAX)
+    result_value: OptionalNumber = None
+    baseline_value: OptionalNumber = None
+    evidence_links: list[str] = Field(default_factory=list)
+
+    @field_validator("evidence_links", mode="before")
+    @classmethod
+    def _links(cls, value: Any) -> list[str]:
+        lines = str(value or "").splitlines() if isinstance(value, str | None) else list(value)
+        cleaned: list[str] = []
+        bad: list[str] = []
+        for link in (_text(line) for line in lines):
+            parsed = urlparse(link)
+            if not link:
+                continue
+            if parsed.scheme not in {"http", "https"} or not parsed.netloc or " " in link:
+                bad.append(link)
+            elif len(link) > SHORT_TEXT_MAX * 5:
+                raise ValueError("A link is too long (at most 1000 characters).")
+            elif link not in cleaned:
+                cleaned.append(link)
+        if bad:
+            raise ValueError(
+                "Not a web link (it must start with http:// or https://): "
+                + ", ".join(repr(link) for link in bad[:5])
+            )
+        return cleaned
+
+
+def _review_list(value: Any) -> list[str] | None:
+    """Review answers from a list, or a mapping keyed by question; None when none is given."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        value = [value.get(question) for question in RESEARCH_REVIEW_QUESTIONS]
+    answers = [_text(answer) for answer in value]
+    return answers if any(answers) else None
+
+
+ReviewAnswers = Annotated[
+    list[Annotated[str, Field(max_length=LONG_TEXT_MAX)]] | None, BeforeValidator(_review_list)
+]
+
+
+class DecisionInput(SQLModel):
+    """A decision on a time box as the form gives it."""
+
+    decision: Annotated[Decision | None, Optional] = None
+    reason: Text = Field(default="", max_length=LONG_TEXT_MAX)
+    new_end: OptionalDate = None
+    revisit_on: OptionalDate = None
+    revisit_phase: Annotated[Phase | None, BeforeValidator(parse_phase)] = None
+    review_answers: ReviewAnswers = None
+
+    @field_validator("decision")
+    @classmethod
+    def _chosen(cls, value: Decision | None) -> Decision:
+        if value is None:
+            raise ValueError("Choose a decision: extend, cull, park or select.")
+        return value
+
+
+def _review_errors(errors: Mapping[str, str]) -> dict[str, str]:
+    """Pydantic's `review_answers.2` as the form's `review_answers[3]` (numbered from 1)."""
+    renamed: dict[str, str] = {}
+    for key, message in errors.items():
+        head, _, index = key.partition(".")
+        if head == "review_answers" and index.isdigit():
+            key = f"review_answers[{int(index) + 1}]"
+        renamed[key] = message
+    return renamed
+
+
+def _score(value: Any) -> int | None:
+    """A 1–5 score from a table cell; None when blank; ValueError otherwise."""
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"not a score: {value!r}")
+    number = float(value)
+    if not number.is_integer() or not MIN_SCORE <= number <= MAX_SCORE:
+        raise ValueError(f"a score is a whole number {MIN_SCORE}–{MAX_SCORE}, got {value!r}")
+    return int(number)
+
+
+def _row_scores(
+    row: Mapping[str, Any], label: Any, errors: dict[str, str], table: str = "matrix"
+) -> dict[str, int | None]:
+    """The scores of the criteria `row` has a cell for (None: cleared); messages in `errors`."""
+    scores: dict[str, int | None] = {}
+    for criterion in Criterion:
+        if criterion.value not in row:
+            continue
+        try:
+            scores[criterion.value] = _score(row[criterion.value])
+        except (TypeError, ValueError) as error:
+            errors[f"{table}[{label}].{criterion.value}"] = str(error).capitalize() + "."
+    return scores
+
+
+def _weights(weights: Mapping[Criterion | str, Any] | None) -> dict[Criterion, float]:
+    """Criterion weights as floats (equal weights when None); InvalidInput if not numbers."""
+    if weights is None:
+        return dict(DEFAULT_WEIGHTS)
+    result: dict[Criterion, float] = {}
+    for key, value in weights.items():
+        try:
+            result[Criterion(key)] = float(value)
+        except (TypeError, ValueError) as error:
+            raise InvalidInput(
+                {"weights": f"Weight for {key}: not a number ({value!r})."}
+            ) from error
+    return result
+
+
 # --- Helpers on an open session -----------------------------------------------------------
 
 
-def _experiment(session: Session, experiment_id: int) -> Experiment:
-    """The experiment row, or NotFound."""
-    experiment = session.get(Experiment, experiment_id)
-    if experiment is None:
-        raise NotFound(f"There is no experiment with id {experiment_id}.")
-    return experiment
+def _public(experiment: Experiment) -> ExperimentPublic:
+    return ExperimentPublic.model_validate(experiment)
+
+
+def _for_edit(
+    session: Session,
+    experiment_id: int,
+    expected_version: int | None,
+    mine: Mapping[str, Any],
+    project_id: int | None = None,
+) -> Experiment:
+    """The experiment at the version the user saw (NotFound / StaleEditError otherwise)."""
+    return load_for_edit(
+        session,
+        Experiment,
+        experiment_id,
+        expected_version,
+        mine,
+        what="experiment",
+        project_id=project_id,
+        public=_public,
+    )
+
+
+def _commit(session: Session, experiment: Experiment, mine: Mapping[str, Any]) -> None:
+    """Commit; a name taken at the same moment is a field message, a crossing save stale."""
+    try:
+        commit(session, experiment, mine, public=_public)
+    except IntegrityError:
+        session.rollback()
+        raise InvalidInput(
+            duplicate_approach_problems(experiment.approach, [experiment.approach])
+        ) from None
+    session.refresh(experiment)
+
+
+def _check_name(
+    session: Session, project_id: int, approach: str, experiment_id: int | None = None
+) -> None:
+    """Refuse a name another experiment of the project has (ignoring case and spaces)."""
+    others = session.exec(
+        select(Experiment.approach).where(
+            Experiment.project_id == project_id,
+            Experiment.approach_key == approach_key(approach),
+            Experiment.id != (experiment_id or -1),
+        )
+    ).all()
+    problems = duplicate_approach_problems(approach, others)
+    if problems:
+        raise InvalidInput(problems)
 
 
 def _extensions(session: Session, experiment_ids: Sequence[int]) -> list[TimeBoxExtension]:
@@ -452,6 +590,15 @@ def _box(
     )
 
 
+def _experiment_box(session: Session, experiment: Experiment) -> TimeBox:
+    return _box(
+        experiment.start_date,
+        experiment.research_days,
+        experiment.prototype_days,
+        _extensions(session, [experiment.id]),
+    )
+
+
 def _view(
     experiment: Experiment,
     extensions: Sequence[TimeBoxExtension],
@@ -459,7 +606,7 @@ def _view(
     today: date,
 ) -> ExperimentView:
     """An experiment as pages see it, with its time box evaluated on `today`."""
-    public = ExperimentPublic.model_validate(experiment)
+    public = _public(experiment)
     box = _box(
         experiment.start_date, experiment.research_days, experiment.prototype_days, extensions
     )
@@ -476,38 +623,6 @@ def _view(
         warning=open_ and state.status is TimeBoxStatus.WARNING,
         review_due=open_ and state.research_review_due,
     )
-
-
-def _refuse_stale(session: Session, experiment: Experiment, mine: Mapping[str, Any]) -> None:
-    """Raise StaleEditError with the newer record and the fields that differ."""
-    current = ExperimentPublic.model_validate(experiment)
-    conflicts = {
-        field: (value, getattr(current, field, None))
-        for field, value in mine.items()
-        if getattr(current, field, None) != value
-    }
-    raise StaleEditError(
-        current=current,
-        conflicts=conflicts or {"version": (None, current.version)},
-        saved_by=crud.last_actor(session, project_id=experiment.project_id),
-    )
-
-
-def _check_version(
-    session: Session, experiment: Experiment, expected_version: int, mine: Mapping[str, Any]
-) -> None:
-    """Refuse as stale when the experiment moved on since `expected_version`."""
-    if experiment.version != expected_version:
-        _refuse_stale(session, experiment, mine)
-
-
-def _commit(session: Session, experiment_id: int, mine: Mapping[str, Any]) -> None:
-    """Commit; if another writer got in between our read and this write, refuse as stale."""
-    try:
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        _refuse_stale(session, _experiment(session, experiment_id), mine)
 
 
 def _plain(value: Any) -> Any:
@@ -532,7 +647,10 @@ def create_experiment(
     data: Mapping[str, Any],
     actor: str,
 ) -> ExperimentPublic:
-    """Validate and add a candidate approach with its time box (status proposed), logging it."""
+    """Validate and add a candidate approach with its time box (status proposed), logging it.
+
+    Its name must differ from the project's other experiments' (ignoring case and spaces).
+    """
     actor = check_actor(actor)
     experiment_in = validate_experiment_input(data)
     with Session(engine) as session:
@@ -550,9 +668,8 @@ def create_experiment(
                 **{k: _plain(v) for k, v in experiment_in.model_dump().items() if v not in ("",)},
             },
         )
-        session.commit()
-        session.refresh(experiment)
-        return ExperimentPublic.model_validate(experiment)
+        _commit(session, experiment, {})
+        return _public(experiment)
 
 
 def add_experiment(
@@ -562,14 +679,24 @@ def add_experiment(
     experiment_in: ExperimentCreate,
     parking_lot_item_id: int | None = None,
 ) -> Experiment:
-    """Add a validated experiment in the caller's transaction (flushed, so it has an id)."""
+    """Add a validated experiment in the caller's transaction (flushed, so it has an id).
+
+    Raises InvalidInput when the project already has an experiment of that name.
+    """
+    _check_name(session, project_id, experiment_in.approach)
     experiment = Experiment(
         project_id=project_id,
         parking_lot_item_id=parking_lot_item_id,
         **experiment_in.model_dump(),
     )
     session.add(experiment)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the same name added at the same moment
+        session.rollback()
+        raise InvalidInput(
+            duplicate_approach_problems(experiment_in.approach, [experiment_in.approach])
+        ) from None
     return experiment
 
 
@@ -587,30 +714,37 @@ def update_experiment(
     engine: Engine,
     *,
     experiment_id: int,
-    expected_version: int,
+    expected_version: int | None,
     data: Mapping[str, Any],
     actor: str,
 ) -> ExperimentPublic:
-    """Save an edit made on version `expected_version` (refused as stale otherwise), logging it.
+    """Save the fields in `data` (those the user changed; the others stay as stored), made on
+    version `expected_version` (refused as stale otherwise), logging it.
 
     Changing the box may not make it end after an extension already agreed.
     """
     actor = check_actor(actor)
-    experiment_in = validate_experiment_input(data)
-    new = experiment_in.model_dump()
+    changed = {k: v for k, v in data.items() if k in EXPERIMENT_FIELDS}
     with Session(engine) as session:
-        experiment = _experiment(session, experiment_id)
-        _check_version(session, experiment, expected_version, new)
+        experiment = _for_edit(session, experiment_id, expected_version, changed)
+        stored = {field: getattr(experiment, field) for field in EXPERIMENT_FIELDS}
+        new = validate_experiment_input({**stored, **changed}).model_dump()
         diff = {
-            key: [_plain(getattr(experiment, key)), _plain(value)]
+            key: [_plain(stored[key]), _plain(value)]
             for key, value in new.items()
-            if getattr(experiment, key) != value
+            if stored[key] != value
         }
         if not diff:
-            return ExperimentPublic.model_validate(experiment)
-        extensions = _extensions(session, [experiment_id])
+            return _public(experiment)
+        if "approach" in diff:
+            _check_name(session, experiment.project_id, new["approach"], experiment_id)
         try:
-            _box(new["start_date"], new["research_days"], new["prototype_days"], extensions)
+            _box(
+                new["start_date"],
+                new["research_days"],
+                new["prototype_days"],
+                _extensions(session, [experiment_id]),
+            )
         except InvalidExtension as error:
             raise InvalidInput(
                 {
@@ -631,16 +765,15 @@ def update_experiment(
             + ".",
             changes={"experiment_id": experiment_id, **diff},
         )
-        _commit(session, experiment_id, new)
-        session.refresh(experiment)
-        return ExperimentPublic.model_validate(experiment)
+        _commit(session, experiment, {k: new[k] for k in changed if k in new})
+        return _public(experiment)
 
 
 def set_status(
     engine: Engine,
     *,
     experiment_id: int,
-    expected_version: int,
+    expected_version: int | None,
     status: ExperimentStatus | str,
     actor: str,
 ) -> ExperimentPublic:
@@ -653,20 +786,15 @@ def set_status(
         target = ExperimentStatus(status)
     except ValueError as error:
         raise InvalidInput({"status": f"Unknown status {status!r}."}) from error
+    mine = {"status": target}
     with Session(engine) as session:
-        experiment = _experiment(session, experiment_id)
-        _check_version(session, experiment, expected_version, {"status": target})
+        experiment = _for_edit(session, experiment_id, expected_version, mine)
         current = ExperimentStatus(experiment.status)
-        if target == current:
-            return ExperimentPublic.model_validate(experiment)
-        if target is ExperimentStatus.DECIDED:
-            raise InvalidInput(
-                {"status": "An experiment is decided by a decision (extend, cull, park, select)."}
-            )
-        if target not in STATUS_MOVES[current]:
-            raise InvalidInput(
-                {"status": f"A {current.value} experiment cannot move to {target.value}."}
-            )
+        problems = status_move_problems(current, target)
+        if problems:
+            raise InvalidInput(problems)
+        if target is current:
+            return _public(experiment)
         experiment.status = target
         experiment.updated_at = utc_now()
         session.add(experiment)
@@ -678,9 +806,8 @@ def set_status(
             summary=f"{_label(experiment).capitalize()}: {current.value} → {target.value}.",
             changes={"experiment_id": experiment_id, "status": [current.value, target.value]},
         )
-        _commit(session, experiment_id, {"status": target})
-        session.refresh(experiment)
-        return ExperimentPublic.model_validate(experiment)
+        _commit(session, experiment, mine)
+        return _public(experiment)
 
 
 def log_time(
@@ -696,9 +823,10 @@ def log_time(
 ) -> TimeLogPublic:
     """Log hours spent on an experiment on `day` (not in the future), by `who` (default: actor)."""
     actor = check_actor(actor)
-    who = (who or "").strip() or actor
-    note = (note or "").strip()
+    who = _text(who) or actor
+    note = _text(note)
     errors: dict[str, str] = {}
+    day = _blank_to_none(day)
     if day is None:
         errors["day"] = "Required: the day the time was spent."
     elif day > today:
@@ -717,7 +845,9 @@ def log_time(
     if errors:
         raise InvalidInput(errors)
     with Session(engine) as session:
-        experiment = _experiment(session, experiment_id)
+        experiment = session.get(Experiment, experiment_id)
+        if experiment is None:
+            raise NotFound(f"There is no experiment #{experiment_id} here any more.")
         entry = TimeLog(experiment_id=experiment_id, day=day, hours=hours_value, who=who, note=note)
         session.add(entry)
         session.flush()
@@ -746,124 +876,87 @@ def list_time_logs(engine: Engine, experiment_id: int) -> list[TimeLogPublic]:
         return [TimeLogPublic.model_validate(row) for row in rows]
 
 
-def _optional_number(field: str, value: Any, errors: dict[str, str]) -> float | None:
-    """A finite float from a form value, None when blank; a message in `errors` if not."""
-    if _blank(value):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        errors[field] = f"Not a number: {value!r}."
-        return None
-    if not math.isfinite(number):
-        errors[field] = "Must be a finite number."
-        return None
-    return number
-
-
 def record_result(
     engine: Engine,
     *,
     experiment_id: int,
-    expected_version: int,
-    metric_name: str,
+    expected_version: int | None,
+    metric_name: Any,
     result_value: Any,
     baseline_value: Any,
-    evidence_links: Iterable[str],
+    evidence_links: Iterable[str] | str | None,
     actor: str,
 ) -> ExperimentPublic:
-    """Store the measured result against the baseline and links to the evidence, logging it."""
+    """Store the measured result against the baseline and links to the evidence (a list, or
+    text with one link a line), logging it."""
     actor = check_actor(actor)
-    errors: dict[str, str] = {}
-    metric_name = (metric_name or "").strip()
-    if len(metric_name) > SHORT_TEXT_MAX:
-        errors["metric_name"] = f"Too long: at most {SHORT_TEXT_MAX} characters."
-    result = _optional_number("result_value", result_value, errors)
-    baseline = _optional_number("baseline_value", baseline_value, errors)
-    if result is not None and not metric_name:
-        errors["metric_name"] = "Name the metric the result is measured in."
-    try:
-        links = _check_evidence_links(evidence_links)
-    except InvalidInput as error:
-        errors.update(error.errors)
-        links = []
-    if errors:
-        raise InvalidInput(errors)
-    new = {
-        "metric_name": metric_name,
-        "result_value": result,
-        "baseline_value": baseline,
-        "evidence_links": links,
-    }
+    result_in = _parsed(
+        ResultInput,
+        {
+            "metric_name": metric_name,
+            "result_value": result_value,
+            "baseline_value": baseline_value,
+            "evidence_links": evidence_links,
+        },
+    )
+    if result_in.result_value is not None and not result_in.metric_name:
+        raise InvalidInput({"metric_name": "Name the metric the result is measured in."})
+    new = result_in.model_dump()
     with Session(engine) as session:
-        experiment = _experiment(session, experiment_id)
-        _check_version(session, experiment, expected_version, new)
+        experiment = _for_edit(session, experiment_id, expected_version, new)
         diff = {
             key: [getattr(experiment, key), value]
             for key, value in new.items()
             if getattr(experiment, key) != value
         }
         if not diff:
-            return ExperimentPublic.model_validate(experiment)
+            return _public(experiment)
         experiment.sqlmodel_update(new)
         experiment.updated_at = utc_now()
         session.add(experiment)
+        result, baseline = result_in.result_value, result_in.baseline_value
         versus = f" vs baseline {baseline:g}" if baseline is not None and result is not None else ""
+        links = result_in.evidence_links
         crud.record_activity(
             session,
             project_id=experiment.project_id,
             actor=actor,
             action="experiment result",
             summary=f"{_label(experiment).capitalize()}: "
-            + (f"{metric_name} = {result:g}{versus}" if result is not None else "result cleared")
+            + (
+                f"{result_in.metric_name} = {result:g}{versus}"
+                if result is not None
+                else "result cleared"
+            )
             + (f"; {len(links)} evidence link(s)." if links else "."),
             changes={"experiment_id": experiment_id, **diff},
         )
-        _commit(session, experiment_id, new)
-        session.refresh(experiment)
-        return ExperimentPublic.model_validate(experiment)
-
-
-def _review_answers(answers: Mapping[str, str] | Sequence[str]) -> dict[str, str]:
-    """The four research-review answers keyed by question; InvalidInput naming the gaps."""
-    if isinstance(answers, Mapping):
-        values = [
-            str(answers.get(question) or "").strip() for question in RESEARCH_REVIEW_QUESTIONS
-        ]
-    else:
-        values = [str(answer or "").strip() for answer in answers]
-    values = (values + [""] * len(RESEARCH_REVIEW_QUESTIONS))[: len(RESEARCH_REVIEW_QUESTIONS)]
-    errors = {
-        f"review_answers[{index + 1}]": "Required: answer this question."
-        for index, answer in enumerate(values)
-        if not answer
-    }
-    errors.update(
-        {
-            f"review_answers[{index + 1}]": f"Too long: at most {LONG_TEXT_MAX} characters."
-            for index, answer in enumerate(values)
-            if len(answer) > LONG_TEXT_MAX
-        }
-    )
-    if errors:
-        raise InvalidInput(errors)
-    return dict(zip(RESEARCH_REVIEW_QUESTIONS, values, strict=True))
+        _commit(session, experiment, new)
+        return _public(experiment)
 
 
 def record_research_review(
     engine: Engine,
     *,
     experiment_id: int,
-    expected_version: int,
+    expected_version: int | None,
     answers: Mapping[str, str] | Sequence[str],
     actor: str,
 ) -> ExperimentPublic:
     """Store the answers to Wilson's end-of-research questions (all four required), logging them."""
     actor = check_actor(actor)
-    review = _review_answers(answers)
+    try:
+        given = _parsed(DecisionInput, {"decision": "cull", "review_answers": answers})
+    except InvalidInput as error:
+        raise InvalidInput(_review_errors(error.errors)) from None
+    listed = given.review_answers or []
+    problems = review_problems(listed)
+    if problems:
+        raise InvalidInput(problems)
+    review = dict(zip(RESEARCH_REVIEW_QUESTIONS, listed, strict=True))
+    mine = {"review_answers": review}
     with Session(engine) as session:
-        experiment = _experiment(session, experiment_id)
-        _check_version(session, experiment, expected_version, {"review_answers": review})
+        experiment = _for_edit(session, experiment_id, expected_version, mine)
         experiment.review_answers = review
         experiment.updated_at = utc_now()
         session.add(experiment)
@@ -875,17 +968,16 @@ def record_research_review(
             summary=f"{_label(experiment).capitalize()}: end-of-research review answered.",
             changes={"experiment_id": experiment_id, "review_answers": review},
         )
-        _commit(session, experiment_id, {"review_answers": review})
-        session.refresh(experiment)
-        return ExperimentPublic.model_validate(experiment)
+        _commit(session, experiment, mine)
+        return _public(experiment)
 
 
 def decide(
     engine: Engine,
     *,
     experiment_id: int,
-    expected_version: int,
-    decision: Decision | str,
+    expected_version: int | None,
+    decision: Decision | str | None,
     reason: str,
     actor: str,
     today: date,
@@ -901,79 +993,52 @@ def decide(
     park also puts the approach in the parking lot (source: this experiment), to come back on
     `revisit_on` or when the project reaches `revisit_phase`. When the end-of-research review
     is due and not answered yet, its four answers are required and stored with the decision.
+    The rules are ``workbench.domain.experiments.decision_problems``.
     """
     actor = check_actor(actor)
-    errors: dict[str, str] = {}
     try:
-        choice = Decision(decision)
-    except ValueError:
-        raise InvalidInput({"decision": "Choose one of: extend, cull, park, select."}) from None
-    reason = (reason or "").strip()
-    if not reason:
-        errors["reason"] = (
-            "Required: say why — nothing extends silently."
-            if choice is Decision.EXTEND
-            else f"Required: say why you {choice.value} this approach."
+        given = _parsed(
+            DecisionInput,
+            {
+                "decision": decision,
+                "reason": reason,
+                "new_end": new_end,
+                "revisit_on": revisit_on,
+                "revisit_phase": revisit_phase,
+                "review_answers": review_answers,
+            },
         )
-    elif len(reason) > LONG_TEXT_MAX:
-        errors["reason"] = f"Too long: at most {LONG_TEXT_MAX} characters."
-    if choice is Decision.EXTEND and new_end is None:
-        errors["new_end"] = "Required: the new last working day of the box."
-    if choice is not Decision.EXTEND:
-        new_end = None
-    phase = None
-    if choice is Decision.PARK:
-        try:
-            phase = parse_phase(revisit_phase)
-        except ValueError as error:
-            errors["revisit_phase"] = str(error)
-    review: dict[str, str] | None = None
-    if review_answers is not None and any(
-        str(v or "").strip()
-        for v in (
-            review_answers.values() if isinstance(review_answers, Mapping) else review_answers
-        )
-    ):
-        try:
-            review = _review_answers(review_answers)
-        except InvalidInput as error:
-            errors.update(error.errors)
+    except InvalidInput as error:
+        raise InvalidInput(_review_errors(error.errors)) from None
+    choice: Decision = given.decision
+    reason = given.reason
+    mine = {"decision": choice, "decision_reason": reason}
     with Session(engine) as session:
-        experiment = _experiment(session, experiment_id)
-        mine = {"decision": choice, "decision_reason": reason}
-        _check_version(session, experiment, expected_version, mine)
+        experiment = _for_edit(session, experiment_id, expected_version, mine)
+        box = _experiment_box(session, experiment)
+        decided = None
         if experiment.status == ExperimentStatus.DECIDED:
             when = experiment.decided_at.date().isoformat() if experiment.decided_at else "earlier"
-            raise InvalidInput(
-                {
-                    "decision": f"Already decided: {experiment.decision} by "
-                    f"{experiment.decided_by or 'someone'} on {when}."
-                }
-            )
-        extensions = _extensions(session, [experiment_id])
-        box = _box(
-            experiment.start_date, experiment.research_days, experiment.prototype_days, extensions
+            decided = f"{experiment.decision} by {experiment.decided_by or 'someone'} on {when}"
+        problems = decision_problems(
+            decision=choice,
+            reason=reason,
+            new_end=given.new_end,
+            box=box,
+            today=today,
+            review_done=bool(experiment.review_answers),
+            review_answers=given.review_answers,
+            decided=decided,
         )
+        if problems:
+            raise InvalidInput(problems)
         state = timebox.time_box_state(box, today, review_done=bool(experiment.review_answers))
-        if (
-            state.research_review_due
-            and review is None
-            and not any(key.startswith("review_answers") for key in errors)
-        ):
-            errors["review_answers"] = (
-                "Research has ended: answer the four review questions with this decision."
-            )
+        review = (
+            dict(zip(RESEARCH_REVIEW_QUESTIONS, given.review_answers, strict=True))
+            if given.review_answers
+            else None
+        )
         now = utc_now()
-        if choice is Decision.EXTEND and new_end is not None and "reason" not in errors:
-            try:
-                timebox.extend(
-                    box, reason=reason, new_end=new_end, extended_by=actor, extended_at=now
-                )
-            except InvalidExtension as error:
-                errors["new_end"] = str(error).capitalize() + "."
-        if errors:
-            raise InvalidInput(errors)
-
         extension = None
         parked_id = None
         if review is not None:
@@ -984,15 +1049,15 @@ def decide(
                 experiment_id=experiment_id,
                 reason=reason,
                 previous_end=state.overall_end,
-                new_end=new_end,
+                new_end=given.new_end,
                 extended_by=actor,
                 extended_at=now,
             )
             session.add(extension)
-            changes["end"] = [state.overall_end.isoformat(), new_end.isoformat()]
+            changes["end"] = [state.overall_end.isoformat(), given.new_end.isoformat()]
             summary = (
                 f"{_label(experiment).capitalize()}: time box extended from "
-                f"{state.overall_end.isoformat()} to {new_end.isoformat()}. Reason: {reason}"
+                f"{state.overall_end.isoformat()} to {given.new_end.isoformat()}. Reason: {reason}"
             )
         else:
             experiment.status = ExperimentStatus.DECIDED
@@ -1005,27 +1070,16 @@ def decide(
                 f"{state.burn_percent:.0f} % of its time box. Reason: {reason}"
             )
             if choice is Decision.PARK:
-                item = ParkingLotItem(
-                    project_id=experiment.project_id,
-                    idea=(
-                        experiment.approach
-                        + (f": {experiment.hypothesis}" if experiment.hypothesis else "")
-                    )[:LONG_TEXT_MAX],
-                    raised_by=experiment.owner or actor,
-                    why_deferred=reason,
-                    revisit_on=revisit_on,
-                    revisit_phase=phase.value if phase else None,
-                    source_kind=SourceKind.EXPERIMENT,
-                    source_id=experiment_id,
-                    source_label=f"Experiment: {experiment.approach}"[:SHORT_TEXT_MAX],
-                )
-                session.add(item)
-                session.flush()
-                parked_id = item.id
+                parked_id = _park(session, experiment, given, actor)
                 changes["parking_lot_item_id"] = parked_id
+                phase = given.revisit_phase
                 summary += (
                     " Parked in the parking lot"
-                    + (f", to revisit on {revisit_on.isoformat()}" if revisit_on else "")
+                    + (
+                        f", to revisit on {given.revisit_on.isoformat()}"
+                        if given.revisit_on
+                        else ""
+                    )
                     + (f", to revisit in {phase.label}" if phase else "")
                     + "."
                 )
@@ -1041,15 +1095,35 @@ def decide(
             summary=summary,
             changes=changes,
         )
-        _commit(session, experiment_id, mine)
-        session.refresh(experiment)
+        _commit(session, experiment, mine)
         if extension is not None:
             session.refresh(extension)
         return DecisionOutcome(
-            experiment=ExperimentPublic.model_validate(experiment),
+            experiment=_public(experiment),
             extension=ExtensionPublic.model_validate(extension) if extension else None,
             parking_lot_item_id=parked_id,
         )
+
+
+def _park(session: Session, experiment: Experiment, given: DecisionInput, actor: str) -> int:
+    """Put a parked approach in the parking lot (in the caller's transaction); its item id."""
+    phase = given.revisit_phase
+    item = ParkingLotItem(
+        project_id=experiment.project_id,
+        idea=(
+            experiment.approach + (f": {experiment.hypothesis}" if experiment.hypothesis else "")
+        )[:LONG_TEXT_MAX],
+        raised_by=experiment.owner or actor,
+        why_deferred=given.reason,
+        revisit_on=given.revisit_on,
+        revisit_phase=phase.value if phase else None,
+        source_kind=SourceKind.EXPERIMENT,
+        source_id=experiment.id,
+        source_label=f"Experiment: {experiment.approach}"[:SHORT_TEXT_MAX],
+    )
+    session.add(item)
+    session.flush()
+    return item.id
 
 
 def list_experiments(engine: Engine, project_id: int, today: date) -> list[ExperimentView]:
@@ -1130,47 +1204,6 @@ def overdue_experiments(engine: Engine, today: date) -> list[OverdueExperiment]:
 # --- Culling matrix and Go/No-Go ----------------------------------------------------------
 
 
-def _score(value: Any) -> int | None:
-    """A 1–5 score from a table cell; None when blank; ValueError otherwise."""
-    if _blank(value):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"not a score: {value!r}")
-    number = float(value)
-    if not number.is_integer() or not MIN_SCORE <= number <= MAX_SCORE:
-        raise ValueError(f"a score is a whole number {MIN_SCORE}–{MAX_SCORE}, got {value!r}")
-    return int(number)
-
-
-def _row_scores(row: Mapping[str, Any], index: int, errors: dict[str, str]) -> dict[str, int]:
-    """The 1–5 scores of one matrix row (blank cells left out); messages in `errors`."""
-    scores: dict[str, int] = {}
-    for criterion in Criterion:
-        try:
-            score = _score(row.get(criterion.value))
-        except (TypeError, ValueError) as error:
-            errors[f"matrix[{index + 1}].{criterion.value}"] = str(error).capitalize() + "."
-            continue
-        if score is not None:
-            scores[criterion.value] = score
-    return scores
-
-
-def _weights(weights: Mapping[Criterion | str, Any] | None) -> dict[Criterion, float]:
-    """Criterion weights as floats (equal weights when None); InvalidInput if not numbers."""
-    if weights is None:
-        return dict(DEFAULT_WEIGHTS)
-    result: dict[Criterion, float] = {}
-    for key, value in weights.items():
-        try:
-            result[Criterion(key)] = float(value)
-        except (TypeError, ValueError) as error:
-            raise InvalidInput(
-                {"weights": f"Weight for {key}: not a number ({value!r})."}
-            ) from error
-    return result
-
-
 def rank_matrix(
     rows: Sequence[Mapping[str, Any]], weights: Mapping[Criterion | str, Any] | None = None
 ) -> MatrixRanking:
@@ -1183,8 +1216,8 @@ def rank_matrix(
     candidates: list[Candidate] = []
     unscored: list[str] = []
     for index, row in enumerate(rows):
-        scores = _row_scores(row, index, errors)
-        name = str(row.get("approach") or "").strip() or f"row {index + 1}"
+        scores = {k: v for k, v in _row_scores(row, index + 1, errors).items() if v is not None}
+        name = _text(row.get("approach")) or f"row {index + 1}"
         if len(scores) == len(Criterion):
             candidates.append(
                 Candidate(name=name, scores={Criterion(k): v for k, v in scores.items()})
@@ -1213,29 +1246,35 @@ def save_matrix_scores(
     project_id: int,
     rows: Sequence[Mapping[str, Any]],
     actor: str,
+    table: str = "matrix",
 ) -> int:
-    """Store the culling matrix's scores (rows: `id`, the loaded `version`, one cell per
-    criterion), all or none. Refuses a stale row; returns how many experiments changed.
+    """Store the culling-matrix scores the user changed: each row has the experiment's `id`, the
+    `version` the user saw and a cell for each criterion changed (blank: cleared; criteria not
+    in the row stay as stored); optionally `row`, its number in the table, for messages.
+
+    All rows or none: a row changed since the user saw it is refused (StaleEditError) and
+    nothing is written. Returns how many experiments changed.
     """
     actor = check_actor(actor)
     errors: dict[str, str] = {}
     parsed = [
-        (int(row["id"]), int(row["version"]), _row_scores(row, i, errors))
+        (int(row["id"]), row.get("version"), _row_scores(row, row.get("row", i + 1), errors, table))
         for i, row in enumerate(rows)
     ]
     if errors:
         raise InvalidInput(errors)
     changed = 0
     with Session(engine) as session:
-        for experiment_id, version, scores in parsed:
-            experiment = _experiment(session, experiment_id)
-            if experiment.project_id != project_id:
-                raise NotFound(f"Experiment {experiment_id} is not on this project.")
+        touched: list[tuple[Experiment, dict[str, Any]]] = []
+        for experiment_id, version, cells in parsed:
+            experiment = _for_edit(
+                session, experiment_id, version, {"matrix_scores": cells}, project_id=project_id
+            )
             old = {k: int(v) for k, v in (experiment.matrix_scores or {}).items()}
-            if old == scores:
+            new = {k: v for k, v in {**old, **cells}.items() if v is not None}
+            if new == old:
                 continue
-            _check_version(session, experiment, version, {"matrix_scores": scores})
-            experiment.matrix_scores = dict(scores)
+            experiment.matrix_scores = new
             experiment.updated_at = utc_now()
             session.add(experiment)
             crud.record_activity(
@@ -1244,38 +1283,22 @@ def save_matrix_scores(
                 actor=actor,
                 action="matrix scored",
                 summary=f"{_label(experiment).capitalize()}: culling-matrix scores "
-                + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in scores.items())
+                + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in new.items())
                 + ".",
-                changes={"experiment_id": experiment_id, "matrix_scores": [old, scores]},
+                changes={"experiment_id": experiment_id, "matrix_scores": [old, new]},
             )
+            touched.append((experiment, {"matrix_scores": new}))
             changed += 1
-        try:
-            session.commit()
-        except StaleDataError as error:
-            session.rollback()
-            raise InvalidInput(
-                {"matrix": "Someone saved these scores at the same moment; reload and retry."}
-            ) from error
+        if touched:
+            commit(session, touched[0][0], touched[0][1], public=_public)
     return changed
-
-
-def _project_stale(session: Session, project: Project, mine: Mapping[str, Any]) -> None:
-    """Raise StaleEditError with the newer project."""
-    raise StaleEditError(
-        current=ProjectPublic.model_validate(project),
-        conflicts=dict(mine),
-        saved_by=crud.last_actor(session, project_id=project.id),
-    )
-
-
-GO_GATE_ITEMS = ("boxes_decided", "culled", "go_no_go")
 
 
 def record_go_no_go(
     engine: Engine,
     *,
     project_id: int,
-    expected_project_version: int,
+    expected_project_version: int | None,
     go: bool,
     selected_experiment_id: int | None,
     reasons: str,
@@ -1296,27 +1319,26 @@ def record_go_no_go(
     the team rethinks the approaches; the experiments stay as they are.
 
     The decision, the matrix (scores, weights, ranking), the gate ticks and the phase move are
-    written in one transaction: all of them or none. Raises InvalidInput (nothing stored) or
-    StaleEditError when the project changed since `expected_project_version`.
+    written in one transaction: all of them or none; the project's version moves on. Raises
+    InvalidInput (nothing stored) or StaleEditError when the project changed since
+    `expected_project_version`. The rules are ``workbench.domain.experiments``'.
     """
     actor = check_actor(actor)
-    reasons = (reasons or "").strip()
-    errors: dict[str, str] = {}
-    if not reasons:
-        errors["reasons"] = "Required: say why — the reasons go to the decision log."
-    elif len(reasons) > LONG_TEXT_MAX:
-        errors["reasons"] = f"Too long: at most {LONG_TEXT_MAX} characters."
-    if go and selected_experiment_id is None:
-        errors["selected_experiment_id"] = "Choose the MVP approach that goes forward."
-    if not go:
-        selected_experiment_id = None
+    reasons = _text(reasons)
+    if len(reasons) > LONG_TEXT_MAX:
+        raise InvalidInput({"reasons": f"Too long: at most {LONG_TEXT_MAX} characters."})
+    selected_experiment_id = _blank_to_none(selected_experiment_id) if go else None
     weight_of = _weights(weights)
     with Session(engine) as session:
-        project = session.get(Project, project_id)
-        if project is None:
-            raise NotFound(f"There is no project with id {project_id}.")
-        if project.version != expected_project_version:
-            _project_stale(session, project, {"go/no-go": ("Go" if go else "No-Go", project.phase)})
+        project = load_for_edit(
+            session,
+            Project,
+            project_id,
+            expected_project_version,
+            {},
+            what="project",
+            public=ProjectPublic.model_validate,
+        )
         experiments = list(
             session.exec(
                 select(Experiment)
@@ -1324,36 +1346,21 @@ def record_go_no_go(
                 .order_by(col(Experiment.id))
             ).all()
         )
-        by_id = {e.id: e for e in experiments}
-        selected = by_id.get(selected_experiment_id) if selected_experiment_id else None
-        if go and selected_experiment_id is not None:
-            if selected is None:
-                errors["selected_experiment_id"] = "This experiment is not on this project."
-            elif selected.decision in (Decision.CULL.value, Decision.PARK.value):
-                errors["selected_experiment_id"] = (
-                    f"{selected.approach!r} was {selected.decision}ed; choose an open candidate."
-                )
-            else:
-                still_open = [
-                    e.approach
-                    for e in experiments
-                    if e.id != selected.id
-                    and e.decision not in (Decision.CULL.value, Decision.PARK.value)
-                ]
-                if still_open:
-                    errors["selected_experiment_id"] = (
-                        "One approach goes forward: cull or park the other candidates first ("
-                        + ", ".join(repr(name) for name in still_open)
-                        + ")."
-                    )
-        if errors:
-            raise InvalidInput(errors)
-
-        matrix_rows = [
-            {"approach": e.approach, **{k: v for k, v in (e.matrix_scores or {}).items()}}
-            for e in experiments
-        ]
-        ranking = rank_matrix(matrix_rows, weight_of)
+        problems = go_no_go_problems(
+            go=go,
+            reasons=reasons,
+            selected_id=selected_experiment_id,
+            candidates=[
+                GoCandidate(e.id, e.approach, Decision(e.decision) if e.decision else None)
+                for e in experiments
+            ],
+        )
+        if problems:
+            raise InvalidInput(problems)
+        selected = next((e for e in experiments if e.id == selected_experiment_id), None)
+        ranking = rank_matrix(
+            [{"approach": e.approach, **(e.matrix_scores or {})} for e in experiments], weight_of
+        )
         rank_of = {r.name: r for r in ranking.result.ranking} if ranking.result else {}
         matrix = [
             {
@@ -1419,65 +1426,28 @@ def record_go_no_go(
             check=GO_GATE_ITEMS if go else ("go_no_go",),
             actor=actor,
         )
-        target, note, unmoved = _phase_after_go_no_go(
+        move = go_no_go_move(
             go=go,
             phase_before=phase_before,
             approach=selected.approach if selected else "",
             reasons=reasons,
         )
-        if target is not None:
+        if move.target is not None:
             # The same transaction: the decision, its gate ticks and the phase move land together.
-            apply_phase_move(session, project, target=target, actor=actor, note=note)
-        try:
-            session.commit()
-        except StaleDataError as error:
-            session.rollback()
-            raise InvalidInput(
-                {
-                    "selected_experiment_id": "The project or an experiment changed at the same "
-                    "moment; nothing was recorded. Reload and decide again."
-                }
-            ) from error
+            apply_phase_move(session, project, target=move.target, actor=actor, note=move.note)
+        else:
+            project.updated_at = now  # a Go/No-Go changes the project: its version moves on
+            session.add(project)
+        commit(session, project, {}, public=ProjectPublic.model_validate)
         session.refresh(record)
         decision = GoNoGoPublic.model_validate(record)
-    verb = "Go" if go else "No-Go"
-    if target is None:
-        return GoNoGoOutcome(
-            decision=decision,
-            phase_before=phase_before,
-            phase_after=phase_before,
-            moved=False,
-            message=unmoved,
-        )
     return GoNoGoOutcome(
         decision=decision,
         phase_before=phase_before,
-        phase_after=target,
-        moved=True,
-        message=f"{verb} recorded; the project moved from {phase_before.label} to {target.label}.",
+        phase_after=move.target or phase_before,
+        moved=move.target is not None,
+        message=move.message,
     )
-
-
-def _phase_after_go_no_go(
-    *, go: bool, phase_before: Phase, approach: str, reasons: str
-) -> tuple[Phase | None, str, str]:
-    """Where a Go/No-Go sends the project: (target, note), or (None, '', why it stays)."""
-    if go:
-        if phase_before is not Phase.EXPERIMENTATION:
-            where = (
-                "already past" if phase_before.index > Phase.EXPERIMENTATION.index else "not yet in"
-            )
-            return (
-                None,
-                "",
-                f"Go recorded. The project is {where} Experimentation "
-                f"(it is in {phase_before.label}), so its phase was not moved: phases move one "
-                "at a time, each with its own gate, on the Charter page.",
-            )
-        return Phase.DEVELOPMENT, f"Go: {approach!r} is the MVP approach. {reasons}", ""
-    if phase_before.index < Phase.EXPERIMENTATION.index:
-        return None, "", f"No-Go recorded. The project stays in {phase_before.label}."
-    return Phase.SCOPING, f"No-Go: {reasons}", ""
 
 
 def list_go_no_go(engine: Engine, project_id: int) -> list[GoNoGoPublic]:
