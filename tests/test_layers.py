@@ -70,3 +70,25 @@ def test_crud_and_models_do_not_import_services_or_ui():
     for path in [PACKAGE / "crud.py", *modules_under(PACKAGE / "models"), PACKAGE / "db.py"]:
         names = imported_modules(path)
         assert not touches(names, ("workbench.services", "workbench.ui", "streamlit")), path
+
+
+PAGE_LINES_MAX = 350
+
+
+@pytest.mark.parametrize(
+    "path", [ROOT / "app.py", *modules_under(ROOT / "pages")], ids=lambda p: p.name
+)
+def test_page_scripts_stay_thin(path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= PAGE_LINES_MAX, (
+        f"{path.name} has {lines} lines: move its rendering blocks into workbench/ui, its rules "
+        "into the domain or a service"
+    )
+
+
+@pytest.mark.parametrize("path", modules_under(ROOT / "pages"), ids=lambda p: p.name)
+def test_pages_use_the_one_form_layer(path):
+    """No page hand-rolls the submit / validate / rerun cycle: forms go through workbench.ui.forms."""
+    source = path.read_text(encoding="utf-8")
+    assert "st.rerun()" not in source
+    assert "set_form_errors" not in source and "form_errors(" not in source
