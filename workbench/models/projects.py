@@ -63,6 +63,9 @@ class Project(ProjectBase, VersionedTable, table=True):
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     version: int = Field(default=1)
+    # The saved scenario the report uses (no foreign key: see migration 0004).
+    report_scenario_id: int | None = Field(default=None)
+    archived_at: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
 
 
 class ProjectCreate(ProjectBase):
@@ -105,6 +108,8 @@ class ProjectPublic(ProjectBase):
     created_at: datetime
     updated_at: datetime
     version: int
+    report_scenario_id: int | None = None
+    archived_at: datetime | None = None
 
 
 # --- Success criteria ---------------------------------------------------------------------
