@@ -32,6 +32,7 @@ from workbench.models import (
     SourceKind,
     utc_now,
 )
+from workbench.services.inputs import log_value
 from workbench.services.projects import check_actor
 
 LEVELS = ("low", "medium", "high")
@@ -161,9 +162,9 @@ def update_risks(
                 {**{k: getattr(risk, k) for k in RISK_EDITABLE}, **mine}
             ).model_dump(include=set(mine))
             diff = {
-                k: [_plain(getattr(risk, k)), _plain(v)]
+                k: [log_value(getattr(risk, k)), log_value(v)]
                 for k, v in new.items()
-                if _plain(getattr(risk, k)) != _plain(v)
+                if log_value(getattr(risk, k)) != log_value(v)
             }
             if not diff:
                 continue
@@ -189,12 +190,6 @@ def _cell(name: str, value: Any) -> Any:
     if value is None and name not in LEVEL_FIELDS:
         return ""
     return value
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return getattr(value, "value", value)
 
 
 # --- Assumptions and open questions ---------------------------------------------------------

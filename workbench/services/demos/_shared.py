@@ -7,10 +7,9 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import Any
 
-import pandas as pd
 from sqlmodel import Session, col, select
 
 from workbench.domain.demo_schedule import (
@@ -23,6 +22,7 @@ from workbench.domain.demo_schedule import (
 from workbench.errors import NotFound
 from workbench.models import Feature as FeatureRow
 from workbench.models import FeatureStatus, FeatureTask, Project
+from workbench.services.inputs import is_blank as _missing
 from workbench.services.registers import ParkingLotPublic
 
 ESTIMATE_MAX_WORKING_DAYS = 250
@@ -202,25 +202,9 @@ def _names_text(text: str | None) -> str:
     return ", ".join(split_names(text))
 
 
-def _missing(value: Any) -> bool:
-    """True for what an empty form field or table cell holds: None, NaN, NA or blank text."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def _scalar(value: Any) -> Any:
     """A numpy scalar (as pandas hands out table cells) as the plain Python value."""
     return value.item() if hasattr(value, "item") else value
-
-
-def _text(value: Any) -> str:
-    return "" if _missing(value) else str(value).strip()
 
 
 def _whole_days(
@@ -287,16 +271,6 @@ def parse_holidays(value: Any) -> tuple[tuple[date, ...], tuple[str, ...]]:
             except ValueError:
                 bad.append(str(part).strip())
     return tuple(sorted(dates)), tuple(bad)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _project(session: Session, project_id: int) -> Project:

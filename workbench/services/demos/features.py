@@ -22,14 +22,14 @@ from workbench.services.demos._shared import (
     FeatureTablesSaved,
     _feature_public,
     _feature_rows,
-    _missing,
     _names_text,
-    _plain,
     _project,
     _scalar,
-    _text,
     _whole_days,
 )
+from workbench.services.inputs import is_blank as _missing
+from workbench.services.inputs import log_value as _plain
+from workbench.services.inputs import text as _text
 from workbench.services.projects import check_actor
 from workbench.versioning import commit, conflicts, load_for_edit
 

@@ -32,12 +32,12 @@ from workbench.services.demos._shared import (
     FeatureTaskPublic,
     FeedbackPublic,
     _feature_rows,
-    _missing,
     _names_text,
     _project,
     _task_public,
-    _text,
 )
+from workbench.services.inputs import is_blank as _missing
+from workbench.services.inputs import text as _text
 from workbench.services.projects import check_actor
 from workbench.services.registers import ParkingLotCreate, ParkingLotPublic
 

@@ -35,13 +35,13 @@ from workbench.services.demos._shared import (
     _feature_public,
     _feature_rows,
     _names_text,
-    _plain,
     _project,
-    _text,
     _whole_days,
     parse_holidays,
     split_names,
 )
+from workbench.services.inputs import log_value as _plain
+from workbench.services.inputs import text as _text
 from workbench.services.projects import check_actor
 from workbench.versioning import check_version, commit, conflicts, load_for_edit
 
