@@ -88,7 +88,7 @@ def test_page_scripts_stay_thin(path):
 
 @pytest.mark.parametrize("path", modules_under(ROOT / "pages"), ids=lambda p: p.name)
 def test_pages_use_the_one_form_layer(path):
-    """No page hand-rolls the submit / validate / rerun cycle: forms go through workbench.ui.forms."""
+    """No page hand-rolls the submit / validate / rerun cycle: forms use workbench.ui.forms."""
     source = path.read_text(encoding="utf-8")
     assert "st.rerun()" not in source
     assert "set_form_errors" not in source and "form_errors(" not in source
