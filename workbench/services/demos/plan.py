@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from workbench import crud
@@ -22,7 +21,7 @@ from workbench.domain.demo_schedule import (
     replan,
 )
 from workbench.domain.demo_schedule import Feature as PlannedFeature
-from workbench.errors import InvalidInput, NotFound, StaleEditError
+from workbench.errors import InvalidInput, NotFound
 from workbench.models import LONG_TEXT_MAX, DemoPlanSettings, utc_now
 from workbench.models import Feature as FeatureRow
 from workbench.services.demos._shared import (
@@ -43,7 +42,7 @@ from workbench.services.demos._shared import (
 from workbench.services.inputs import log_value as _plain
 from workbench.services.inputs import text as _text
 from workbench.services.projects import check_actor
-from workbench.versioning import check_version, commit, conflicts, load_for_edit
+from workbench.versioning import check_version, commit, load_for_edit
 
 SETTINGS_FIELDS = (
     "start_date",
@@ -118,27 +117,6 @@ def _stored_settings(row: DemoPlanSettings) -> dict[str, Any]:
     return {field: getattr(row, field) for field in SETTINGS_FIELDS}
 
 
-def _commit_settings(
-    session: Session, project_id: int, mine: Mapping[str, Any] | None = None
-) -> None:
-    """Commit; a writer that got in between the read and the write makes the save stale.
-
-    (`versioning.commit` finds a row by its `id`; settings are keyed by their project.)
-    """
-    try:
-        session.commit()
-    except StaleDataError:
-        session.rollback()
-        fresh = session.get(DemoPlanSettings, project_id)
-        if fresh is None:
-            raise StaleEditError(current=None, conflicts={}, saved_by="") from None
-        raise StaleEditError(
-            current=_settings_public(fresh),
-            conflicts=conflicts(fresh, mine),
-            saved_by=crud.last_actor(session, project_id=project_id),
-        ) from None
-
-
 def save_plan_settings(
     engine: Engine,
     *,
@@ -174,12 +152,7 @@ def save_plan_settings(
         else:
             values = _validate_settings(_stored_settings(row) | dict(data))
             mine = {key: values[key] for key in data if key in values}
-            if row.version != expected_version:
-                raise StaleEditError(
-                    current=_settings_public(row),
-                    conflicts=conflicts(row, mine),
-                    saved_by=crud.last_actor(session, project_id=project_id),
-                )
+            check_version(session, row, expected_version, mine, public=_settings_public)
             changes = {
                 key: [_plain(getattr(row, key)), _plain(value)]
                 for key, value in values.items()
@@ -197,7 +170,7 @@ def save_plan_settings(
             summary="Demo plan: " + ", ".join(k.replace("_", " ") for k in changes) + ".",
             changes=changes,
         )
-        _commit_settings(session, project_id, mine)
+        commit(session, row, mine, public=_settings_public)
         session.refresh(row)
         return _settings_public(row)
 
@@ -295,7 +268,7 @@ def accept_plan(
                 "moved": [m.item.title for m in moved],
             },
         )
-        _commit_settings(session, project_id)
+        commit(session, settings, public=_settings_public)
         session.refresh(settings)
         return _settings_public(settings)
 
