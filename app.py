@@ -1,10 +1,16 @@
-"""Scoping Workbench — the entrypoint: page router and the frame every page shares."""
+"""Scoping Workbench — the entrypoint: who may see what, the page router and the frame every
+page shares."""
+
+from pathlib import Path
 
 import streamlit as st
 
-from workbench.ui.common import check_clock, render_sidebar, run_page
+from workbench.ui.access import everywhere, interview_session, require_sign_in
+from workbench.ui.common import check_clock, render_sidebar, require_database, run_page
 
-st.set_page_config(page_title="Scoping Workbench", page_icon=":material/explore:", layout="wide")
+# The favicon is served with the app: a ":material/…:" page icon is fetched from a font service.
+ICON = str(Path(__file__).resolve().parent / "static" / "icon.png")
+st.set_page_config(page_title="Scoping Workbench", page_icon=ICON, layout="wide")
 
 PAGES = {
     "Portfolio": [
@@ -31,15 +37,14 @@ PAGES = {
 
 check_clock()
 
-if st.query_params.get("interview"):
-    # An expert's private link: only their form — no sidebar, no navigation, no project picker.
+if interview_session() is not None:
+    # A session that came through an expert's private link, now or on any earlier run: only
+    # their form — no sidebar, no navigation, no project picker, whatever this run asks for.
+    require_database(show_url=False)
     run_page(
-        st.navigation(
-            [st.Page("pages/expert/interview_form.py", title="Interview", default=True)],
-            position="hidden",
-        )
+        st.navigation(everywhere("pages/expert/interview_form.py", "Interview"), position="hidden")
     )
 else:
-    navigation = st.navigation(PAGES)
-    render_sidebar()
-    run_page(navigation)
+    require_sign_in()  # when sign-in is configured: nothing but a "Log in" page until then
+    require_database(show_url=True)
+    run_page(st.navigation(PAGES), before=render_sidebar)

@@ -16,3 +16,18 @@ TODAY_VARIABLE = "WORKBENCH_TODAY"
 def database_url() -> str:
     """The database URL: `WORKBENCH_DATABASE_URL`, else the SQLite file `data/workbench.db`."""
     return os.environ.get(DATABASE_URL_VARIABLE, "").strip() or DEFAULT_DATABASE_URL
+
+
+# How long a SQLite write waits for another writer's lock, in milliseconds (see workbench/db.py).
+SQLITE_BUSY_TIMEOUT_VARIABLE = "WORKBENCH_SQLITE_BUSY_TIMEOUT_MS"
+DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def sqlite_busy_timeout_ms() -> int:
+    """`WORKBENCH_SQLITE_BUSY_TIMEOUT_MS` (a whole number of milliseconds), else 10 seconds."""
+    raw = os.environ.get(SQLITE_BUSY_TIMEOUT_VARIABLE, "").strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        return DEFAULT_SQLITE_BUSY_TIMEOUT_MS
+    return value if value >= 0 else DEFAULT_SQLITE_BUSY_TIMEOUT_MS

@@ -1,26 +1,52 @@
-"""Engine creation and migrations: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL."""
+"""Engine creation and migrations: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL; and
+the database's own faults (locked, read-only, unreachable) told as sentences."""
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import create_engine
 
-from workbench.config import REPO_ROOT, database_url
+from workbench.config import REPO_ROOT, database_url, sqlite_busy_timeout_ms
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# A SQLite write waits for another writer's lock (a long write, a backup, someone's `sqlite3`
+# shell) for `WORKBENCH_SQLITE_BUSY_TIMEOUT_MS` (10 s unless set), then gives up; a write that
+# gave up is tried once more after a pause, then the user gets LOCKED_MESSAGE.
+LOCKED_ATTEMPTS = 2
+LOCKED_PAUSE_SECONDS = 1.0
+
+LOCKED_MESSAGE = (
+    "Not saved: the database is busy with another write that has not finished (a backup, or a "
+    "long change by someone else), and it stayed busy after waiting and trying again. Nothing "
+    "was stored and what you entered is still here; please try again in a minute."
+)
+READ_ONLY_MESSAGE = (
+    "Not saved: the workbench's database is read-only on the server, so nothing can be stored "
+    "right now. What you entered is still here; tell the workbench's administrator."
+)
+UNREACHABLE_MESSAGE = (
+    "The workbench cannot reach its database right now, so nothing was loaded or saved. "
+    "Please try again in a few minutes; if it lasts, tell the workbench's administrator."
+)
 
 
 def _configure_sqlite_connection(dbapi_connection, _record) -> None:
     # Set per connection: these pragmas do not persist in the file (WAL does, but is cheap to ask).
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={sqlite_busy_timeout_ms()}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
@@ -29,10 +55,12 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        uri = str(parsed.query.get("uri", "")).lower() in {"true", "1"}
+        if parsed.database and parsed.database != ":memory:" and not uri:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            url,
+            connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms() / 1000},
         )
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
@@ -50,3 +78,100 @@ def alembic_config(url: str | None = None) -> Config:
 def migrate(url: str | None = None, revision: str = "head") -> None:
     """Bring the database at `url` up to `revision` (default: the newest schema)."""
     command.upgrade(alembic_config(url), revision)
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise the driver's error when the database cannot be reached."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def shown_url(url: str | None = None) -> str:
+    """The database URL as it may be shown to people: the password replaced by ***."""
+    url = url or database_url()
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except exc.ArgumentError:
+        return "(a database URL that cannot be read)"
+
+
+# --- the database's own faults ----------------------------------------------------------------
+
+
+def _driver_error(error: BaseException) -> BaseException:
+    return getattr(error, "orig", None) or error
+
+
+def _sqlite_code(error: BaseException) -> str:
+    return str(getattr(_driver_error(error), "sqlite_errorname", "") or "")
+
+
+def _sqlstate(error: BaseException) -> str:
+    return str(getattr(_driver_error(error), "sqlstate", "") or "")
+
+
+def is_locked(error: BaseException) -> bool:
+    """Another writer held the lock for longer than we waited (worth trying again)."""
+    if not isinstance(error, exc.OperationalError):
+        return False
+    code = _sqlite_code(error)
+    if code:
+        return code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+    if _sqlstate(error) in {"55P03", "40P01"}:  # PostgreSQL: lock not available, deadlock
+        return True
+    return "database is locked" in str(_driver_error(error)).lower()
+
+
+def is_read_only(error: BaseException) -> bool:
+    """The database refuses every write (a read-only file, a read-only server)."""
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    if _sqlite_code(error).startswith("SQLITE_READONLY") or _sqlstate(error) == "25006":
+        return True
+    return "readonly database" in str(_driver_error(error)).lower()
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """The database could not be opened or the connection to it was lost."""
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    code = _sqlite_code(error)
+    if code:
+        return code.startswith(("SQLITE_CANTOPEN", "SQLITE_NOTADB"))
+    state = _sqlstate(error)
+    if state:
+        return state.startswith(("08", "57P", "53"))  # connection, shutdown, resources
+    # psycopg's connection failures carry no SQLSTATE; a query's errors always do
+    return isinstance(error, exc.OperationalError)
+
+
+def fault_message(error: BaseException) -> str | None:
+    """The sentence for a fault of the database itself, or None for anything else."""
+    if is_locked(error):
+        return LOCKED_MESSAGE
+    if is_read_only(error):
+        return READ_ONLY_MESSAGE
+    if is_unreachable(error):
+        return UNREACHABLE_MESSAGE
+    return None
+
+
+def pause(seconds: float) -> None:
+    """Wait before trying a locked write again (tests replace it)."""
+    time.sleep(seconds)
+
+
+def retry_when_locked(action: Callable[[], T]) -> T:
+    """Run `action` (one whole unit of work: its own Session, committed or rolled back) and run
+    it again when it failed only because another writer held the lock for too long."""
+    for attempt in range(1, LOCKED_ATTEMPTS + 1):
+        try:
+            return action()
+        except exc.OperationalError as error:
+            if attempt == LOCKED_ATTEMPTS or not is_locked(error):
+                raise
+            log.warning("database locked; trying the write again (attempt %d)", attempt + 1)
+            pause(LOCKED_PAUSE_SECONDS)
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -9,7 +9,7 @@ A refused save or submit keeps every word the expert typed; a double submit send
 import streamlit as st
 
 from workbench.services import interviews as interview_service
-from workbench.ui.common import engine, now
+from workbench.ui.access import session_interview_token
 from workbench.ui.forms import FORM_ERROR
 from workbench.ui.interviews_expert import (
     HIDE_SIDEBAR,
@@ -17,6 +17,7 @@ from workbench.ui.interviews_expert import (
     draft_status,
     expert_form,
     form_name,
+    open_form,
     plain,
     read_only,
     save_draft,
@@ -24,14 +25,15 @@ from workbench.ui.interviews_expert import (
     submitter,
 )
 
-TOKEN = str(st.query_params.get(interview_service.INTERVIEW_PARAM, ""))
+# The token this session arrived with (app.py keeps it for the session's whole life).
+TOKEN = session_interview_token()
 NAME = form_name(TOKEN)
 
 st.set_page_config(page_title="Interview", layout="centered")
 st.markdown(HIDE_SIDEBAR, unsafe_allow_html=True)
 
 try:
-    interview = interview_service.open_interview_by_token(engine(), TOKEN, now())
+    interview = open_form(TOKEN)
 except interview_service.LinkNotValid as error:
     st.title(str(error))
     st.caption("Ask the person who sent it to you for a new link.")

@@ -157,6 +157,7 @@ def test_signed_in_user_is_the_actor_and_no_name_is_asked(app_db):
 
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.user = {"is_logged_in": True, "name": "Dana Signed", "email": "dana@example.com"}
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback"}
     at.run()
     assert not [w for w in at.sidebar.text_input if w.label == "Your name"]
     assert any("Dana Signed" in c.value for c in at.sidebar.caption)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
+from collections.abc import Callable
 from datetime import date, datetime
 from urllib.parse import quote, unquote
 
 import streamlit as st
+from sqlalchemy import exc as sqlalchemy_exc
 from sqlalchemy.engine import Engine
 
 from workbench import clock, db
-from workbench.config import TODAY_VARIABLE
+from workbench.config import DATABASE_URL_VARIABLE, TODAY_VARIABLE
 from workbench.errors import (
     CONCURRENT_WRITE_ERRORS,
     CONCURRENT_WRITE_MESSAGE,
@@ -19,6 +22,14 @@ from workbench.errors import (
 )
 from workbench.services import projects as project_service
 from workbench.services.projects import ProjectDetail
+from workbench.ui.access import (
+    OPEN_WORKSPACE,
+    auth_configured,
+    log_out,
+    markdown_text,
+    show_only,
+    signed_in_name,
+)
 from workbench.ui.forms import unexpected_error_message
 
 log = logging.getLogger(__name__)
@@ -46,33 +57,19 @@ def now() -> datetime:
     return clock.now()
 
 
-def auth_configured() -> bool:
-    """Whether an OpenID Connect provider is configured for `st.login` (secrets [auth])."""
-    try:
-        return "auth" in st.secrets
-    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
-        return False
-
-
-def signed_in_name() -> str:
-    """The signed-in user's name or e-mail when authentication is configured, else ''."""
-    try:
-        if st.user.is_logged_in:
-            return str(st.user.get("name") or st.user.get("email") or "")
-    except (AttributeError, KeyError, st.errors.StreamlitAPIException):
-        return ""
-    return ""
-
-
 def actor() -> str:
-    """Who is acting: the signed-in user, else the name typed in the sidebar."""
-    return signed_in_name() or str(st.session_state.get(ACTOR_KEY, "")).strip()
+    """Who is acting: the signed-in user when sign-in is configured, else the name typed in the
+    sidebar."""
+    if auth_configured():
+        return signed_in_name()
+    return str(st.session_state.get(ACTOR_KEY, "")).strip()
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def project_names() -> dict[int, str]:
-    """Project ids and names for the project picker (cleared after every write)."""
-    return project_service.project_names(engine())
+def project_names(include_archived: bool = False) -> dict[int, str]:
+    """Project ids and names for the project picker (cleared after every write); archived
+    projects only with `include_archived`."""
+    return project_service.project_names(engine(), include_archived=include_archived)
 
 
 def data_changed() -> None:
@@ -91,10 +88,10 @@ def selected_project_id() -> int | None:
             candidate = None
     if candidate is None:
         candidate = st.session_state.get(PROJECT_KEY)
-    if candidate is not None and candidate not in project_names():
+    if candidate is not None and candidate not in project_names(include_archived=True):
         # Created elsewhere (another session, the command line) since the names were cached?
         project_names.clear()
-        if candidate not in project_names():
+        if candidate not in project_names(include_archived=True):
             candidate = None
     return candidate
 
@@ -115,11 +112,14 @@ def open_project(project_id: int, page: str) -> None:
     st.switch_page(page, query_params={PROJECT_PARAM: str(project_id)})
 
 
-def run_page(page) -> None:
-    """Run the chosen page; a save that crossed another at the moment of writing (rolled back,
-    nothing stored) gets a plain message, any other fault one sentence and an id that is also in
-    the server log — never a traceback."""
+def run_page(page, *, before: Callable[[], None] | None = None) -> None:
+    """Run `before` (the sidebar) and the chosen page; a save that crossed another at the moment
+    of writing (rolled back, nothing stored) gets a plain message, a fault of the database itself
+    its sentence, any other fault one sentence and an id that is also in the server log — never a
+    traceback."""
     try:
+        if before is not None:
+            before()
         page.run()
     except CONCURRENT_WRITE_ERRORS:
         log.warning(
@@ -130,11 +130,52 @@ def run_page(page) -> None:
         st.error(unexpected_error_message(error), icon=":material/error:")
 
 
+def require_database(*, show_url: bool) -> None:
+    """Open the database (migrating it on first use); when it cannot be opened, a plain page
+    that says so — with its URL, password hidden, when `show_url` — and stop."""
+    try:
+        engine()
+        return
+    except Exception as error:
+        error_id = secrets.token_hex(4)
+        log.error(
+            "cannot open the database %s (error id %s)", db.shown_url(), error_id, exc_info=error
+        )
+        reachable = not db.is_unreachable(error) and not isinstance(
+            error, (sqlalchemy_exc.ArgumentError, sqlalchemy_exc.NoSuchModuleError)
+        )
+
+    def cannot_start() -> None:
+        st.title("The workbench cannot open its database")
+        if reachable:
+            st.write("The workbench could not open its database or bring it up to date.")
+        elif show_url:
+            st.write(
+                "The workbench cannot reach its database. Check that the database server is "
+                f"running and that `{DATABASE_URL_VARIABLE}` names it."
+            )
+        else:
+            st.write(
+                "The workbench cannot reach its database right now. Please try again in a few "
+                "minutes."
+            )
+        if show_url:
+            st.caption("The database's address (password hidden):")
+            st.code(db.shown_url(), language=None)  # the setting as it is, not as Markdown
+        st.caption(
+            "Reload this page to try again. The server log has the details under error id "
+            f"{error_id}."
+        )
+
+    show_only(cannot_start, "Database unavailable")
+
+
 def _recall_name() -> None:
     """Fill the name box: on a session's first run from this browser's cookie, and again after a
     page switch, which drops widget state (the last known name is kept outside the widget)."""
     if ACTOR_COOKIE not in st.session_state:
-        remembered = unquote(st.context.cookies.get(ACTOR_COOKIE, "") or "").strip()
+        cookie = st.context.cookies.get(ACTOR_COOKIE, "")
+        remembered = unquote(cookie if isinstance(cookie, str) else "").strip()
         st.session_state[ACTOR_COOKIE] = remembered[:200]
     if ACTOR_KEY not in st.session_state:
         st.session_state[ACTOR_KEY] = st.session_state[ACTOR_COOKIE]
@@ -173,14 +214,11 @@ def render_sidebar() -> None:
                 f":material/event: The date is pinned to **{pinned:%a %d %b %Y}** "
                 f"(`{TODAY_VARIABLE}`); every date rule uses it."
             )
-        signed_in = signed_in_name()
-        if signed_in:
-            st.caption(f"Signed in as **{signed_in}**")
-            if auth_configured():
-                st.button("Log out", on_click=st.logout, icon=":material/logout:")
+        if auth_configured():
+            st.caption(f"Signed in as {markdown_text(signed_in_name())}")
+            st.button("Log out", on_click=log_out, icon=":material/logout:")
         else:
-            if auth_configured():
-                st.button("Log in", on_click=st.login, icon=":material/login:")
+            st.caption(f":material/lock_open: {OPEN_WORKSPACE}")
             _recall_name()
             st.text_input(
                 "Your name",
@@ -194,6 +232,8 @@ def render_sidebar() -> None:
             _remember_name()
         current = selected_project_id()  # first: it refreshes the names if they are stale
         names = project_names()
+        if current is not None and current not in names:  # an archived project, opened
+            names = {**names, current: project_names(include_archived=True).get(current, "?")}
         ids = list(names)
         choice = st.selectbox(
             "Project",

@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
+from workbench import db
 from workbench.errors import (
     CONCURRENT_WRITE_ERRORS,
     CONCURRENT_WRITE_MESSAGE,
@@ -48,9 +49,12 @@ NO_VERSION = object()  # `Form(version=…)` not given: the form edits no versio
 
 
 def unexpected_error_message(error: BaseException) -> str:
-    """Log an unexpected error with a short id and return the sentence the user sees."""
+    """Log an unexpected error with a short id and return the sentence the user sees (a fault of
+    the database itself — locked, read-only, unreachable — in its own words)."""
     error_id = secrets.token_hex(4)
     log.error("unexpected error %s", error_id, exc_info=error)
+    if known := db.fault_message(error):
+        return f"{known} (Error id {error_id}.)"
     return (
         "Something went wrong and nothing was saved. Try again; if it happens again, tell the "
         f"workbench's administrator the error id {error_id}."

@@ -10,11 +10,12 @@ from collections.abc import Sequence
 
 import streamlit as st
 
+from workbench import db
 from workbench.errors import InvalidInput, StaleEditError
 from workbench.services import interviews as interview_service
 from workbench.services.interviews import ExpertForm, FormIsReadOnly, LinkNotValid
 from workbench.ui.common import engine, now
-from workbench.ui.forms import FORM_ERROR, Form
+from workbench.ui.forms import FORM_ERROR, Form, unexpected_error_message
 
 HIDE_SIDEBAR = (
     "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'],"
@@ -52,6 +53,11 @@ def expert_form(name: str, interview: ExpertForm | None = None) -> Form:
     )
 
 
+def open_form(token: str) -> ExpertForm:
+    """The expert's form for `token` (LinkNotValid for a wrong, expired or revoked link)."""
+    return interview_service.open_interview_by_token(engine(), token, now())
+
+
 def _keep_unsent(form: Form, question_ids: Sequence[str]) -> None:
     """Keep what the expert typed where a refusal cannot clear it (shown by `show_unsent`)."""
     st.session_state[f"{form.name}__unsent"] = [
@@ -74,10 +80,13 @@ def show_unsent(form: Form) -> None:
 
 def save_draft(form: Form, token: str, question_ids: Sequence[str]) -> None:
     """Save these answers as a draft (when a box loses focus, or by the button); the widgets
-    stay as they are, so the expert keeps typing where they were."""
+    stay as they are, so the expert keeps typing where they were. A locked database is waited
+    for and tried again; any fault becomes a sentence under the form (a callback's error would
+    otherwise reach the expert as a traceback)."""
     errors_key, saved_key = f"{form.name}__draft_errors", f"{form.name}__saved"
+    values = form.values(question_ids)
     try:
-        interview_service.save_draft(engine(), token, form.values(question_ids), now())
+        db.retry_when_locked(lambda: interview_service.save_draft(engine(), token, values, now()))
     except InvalidInput as error:
         st.session_state[errors_key] = dict(error.errors)
     except REFUSED as error:
@@ -85,6 +94,8 @@ def save_draft(form: Form, token: str, question_ids: Sequence[str]) -> None:
         st.session_state[errors_key] = {FORM_ERROR: f"Not saved. {error}"}
     except StaleEditError:
         st.session_state[errors_key] = {FORM_ERROR: CROSSED}
+    except Exception as error:
+        st.session_state[errors_key] = {FORM_ERROR: unexpected_error_message(error)}
     else:
         st.session_state[errors_key] = {}
         st.session_state[saved_key] = now()
@@ -107,8 +118,11 @@ def submitter(token: str, question_ids: Sequence[str]):
     """The submit action: every answer at once; a refusal keeps every word typed."""
 
     def send(form: Form) -> ExpertForm:
+        values = form.values(question_ids)
         try:
-            return interview_service.submit(engine(), token, form.values(question_ids), now())
+            return db.retry_when_locked(
+                lambda: interview_service.submit(engine(), token, values, now())
+            )
         except REFUSED as error:
             _keep_unsent(form, question_ids)
             raise InvalidInput({FORM_ERROR: f"Not sent. {error}"}) from None

@@ -11,6 +11,7 @@ import streamlit as st
 from workbench.reference.interviews import InterviewTemplate
 from workbench.services import interviews as interview_service
 from workbench.services.interviews import InterviewStatus, InterviewSummary
+from workbench.ui.access import open_workspace_warning
 from workbench.ui.common import actor, engine, now
 from workbench.ui.forms import Form
 
@@ -81,6 +82,7 @@ def new_interview(
     form.current_version = None
     busy = bool(form.errors) or form.stale is not None
     with st.expander("New interview", icon=":material/add:", expanded=not interviews or busy):
+        open_workspace_warning()
         st.selectbox(
             "Template",
             options=list(templates),
