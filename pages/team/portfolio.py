@@ -14,12 +14,18 @@ from workbench.ui.common import actor, engine, open_project, project_names, toda
 from workbench.ui.forms import Form
 from workbench.ui.onboarding import render_welcome
 from workbench.ui.portfolio_chart import render_portfolio_chart
+from workbench.ui.project_life import (
+    render_deleted_notice,
+    render_portfolio_blocks,
+    show_archived_toggle,
+)
 
 st.title("Portfolio")
 st.caption(
     "Every project the team is planning, where it stands in the lifecycle, and who owns it. "
     "Select a row to open its charter."
 )
+render_deleted_notice()
 
 NEW_FIELDS = {
     "name": "Name *",
@@ -94,7 +100,9 @@ phases = filters[1].multiselect(
 )
 owner = filters[2].text_input("Owned by", placeholder="exact owner name", key="portfolio_owner")
 
-projects = project_service.list_projects(engine(), search=search, phases=phases, owner=owner)
+projects = project_service.list_projects(
+    engine(), search=search, phases=phases, owner=owner, include_archived=show_archived_toggle()
+)
 
 if projects:
     counts = pd.Series([Phase(p.phase).label for p in projects]).value_counts()
@@ -137,7 +145,7 @@ if projects:
     table = pd.DataFrame(
         [
             {
-                "Project": p.name,
+                "Project": p.name + (" (archived)" if p.archived_at else ""),
                 "Phase": Phase(p.phase).label,
                 "Owner": p.owner,
                 "Sponsor": p.sponsor,
@@ -172,3 +180,5 @@ else:
 
 if projects:
     render_portfolio_chart([p.id for p in projects])
+
+render_portfolio_blocks()

@@ -207,18 +207,32 @@ def create_project(
 
 
 def list_projects(
-    engine: Engine, *, search: str = "", phases: Iterable[Phase] = (), owner: str = ""
+    engine: Engine,
+    *,
+    search: str = "",
+    phases: Iterable[Phase] = (),
+    owner: str = "",
+    include_archived: bool = False,
 ) -> list[ProjectPublic]:
-    """Projects matching the filters, by name."""
+    """Projects matching the filters, by name; archived ones only with `include_archived`."""
     with Session(engine) as session:
         rows = crud.search_projects(session, search=search, phases=phases, owner=owner)
-        return [ProjectPublic.model_validate(row) for row in rows]
+        return [
+            ProjectPublic.model_validate(row)
+            for row in rows
+            if include_archived or row.archived_at is None
+        ]
 
 
-def project_names(engine: Engine) -> dict[int, str]:
-    """Every project's id and name, by name: what a project picker needs and no more."""
+def project_names(engine: Engine, *, include_archived: bool = False) -> dict[int, str]:
+    """Every project's id and name, by name: what a project picker needs and no more
+    (archived projects only with `include_archived`)."""
     with Session(engine) as session:
-        return {row.id: row.name for row in crud.search_projects(session)}
+        return {
+            row.id: row.name
+            for row in crud.search_projects(session)
+            if include_archived or row.archived_at is None
+        }
 
 
 def find_project(engine: Engine, reference: str) -> ProjectPublic:
