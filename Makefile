@@ -27,6 +27,12 @@ test:
 lint:
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
 
+# Benchmarks, not tests: a synthetic portfolio of 1,000 projects and a large one, every page's
+# warm rerun on SQLite and PostgreSQL (when installed), reports, one estimate; a table and
+# test-artifacts/bench.json. BENCH_ARGS passes options, e.g. BENCH_ARGS="--backends sqlite".
+BENCH_ARGS ?=
 bench:
+	@scripts/bootstrap_venv.sh requirements-dev.txt
 	PYTHONPATH=. $(PY) scripts/bench_estimate.py
 	PYTHONPATH=. $(PY) scripts/bench_report.py
+	PYTHONPATH=. $(PY) scripts/bench_pages.py $(BENCH_ARGS)

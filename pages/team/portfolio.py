@@ -1,19 +1,16 @@
 """Portfolio: every project with its phase, owner and delivery date; search, filter, create —
 and, in an empty workspace, what the workbench is for and the first step."""
 
-from textwrap import shorten
-
 import pandas as pd
 import streamlit as st
 
 from workbench.domain.lifecycle import Phase
-from workbench.services import experiments as experiment_service
-from workbench.services import parking_lot as parking_lot_service
 from workbench.services import projects as project_service
 from workbench.ui.common import actor, engine, open_project, project_names, today
 from workbench.ui.forms import Form
 from workbench.ui.onboarding import render_welcome
 from workbench.ui.portfolio_chart import render_portfolio_chart
+from workbench.ui.portfolio_flags import render_portfolio_flags
 from workbench.ui.project_life import (
     render_deleted_notice,
     render_portfolio_blocks,
@@ -109,39 +106,7 @@ if projects:
     metric_columns = st.columns(len(Phase))
     for column, phase in zip(metric_columns, Phase, strict=True):
         column.metric(phase.label, int(counts.get(phase.label, 0)))
-    # Time boxes overdue for a decision and parked ideas due for review, for the shown projects.
-    shown = {p.id for p in projects}
-    for kind, flagged, target, what, icon, action in (
-        (
-            "boxes",
-            experiment_service.overdue_experiments(engine(), today()),
-            "pages/team/experiments.py",
-            "experiment(s) overdue for a decision",
-            ":material/alarm:",
-            "Decide",
-        ),
-        (
-            "ideas",
-            parking_lot_service.due_parking_lot_items(engine(), today()),
-            "pages/team/parking_lot.py",
-            "parked idea(s) due for review",
-            ":material/local_parking:",
-            "Review",
-        ),
-    ):
-        by_project: dict[int, list] = {}
-        for flag in flagged:
-            if flag.project_id in shown:
-                by_project.setdefault(flag.project_id, []).append(flag)
-        for project_id, group in by_project.items():
-            left, right = st.columns([6, 1], vertical_alignment="center")
-            left.warning(
-                f"**{group[0].project_name}**: {len(group)} {what} — "
-                + "; ".join(shorten(flag.title, 70, placeholder=" …") for flag in group),
-                icon=icon,
-            )
-            if right.button(action, key=f"portfolio_{kind}_{project_id}", width="stretch"):
-                open_project(project_id, target)
+    render_portfolio_flags([p.id for p in projects])
     table = pd.DataFrame(
         [
             {

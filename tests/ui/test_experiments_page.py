@@ -338,12 +338,12 @@ def test_portfolio_flags_overdue_experiments_and_due_ideas_and_opens_the_page(op
     engine.dispose()
     at = open_app()
     warnings = [w.value for w in at.warning]
-    assert any(
-        "Ride-time anomalies" in w and "1 experiment(s) overdue" in w and "Isolation forest" in w
-        for w in warnings
-    )
-    assert any("Energy prices" in w and "1 parked idea(s) due" in w for w in warnings)
-    at.button(key=f"portfolio_boxes_{late.id}").click()
+    assert "1 experiment(s) overdue for a decision in 1 project(s)." in warnings
+    assert "1 parked idea(s) due for review in 1 project(s)." in warnings
+    flagged = next(d.value for d in at.dataframe if "Overdue" in d.value.columns)
+    assert list(flagged["Project"]) == ["Ride-time anomalies"]
+    assert list(flagged["Which"]) == ["Isolation forest"]
+    at.button(key="portfolio_flags_boxes_open").click()
     at.run()
     assert at.title[0].value == "Experiments"
     assert at.session_state["selected_project_id"] == late.id

@@ -393,9 +393,20 @@ def promote_to_experiment(
 
 
 def due_parking_lot_items(engine: Engine, today: date) -> list[DueParkingLotItem]:
-    """Every parked idea, in all projects, due for review on `today` (one query)."""
+    """Every parked idea, in all projects, due for review on `today`.
+
+    One query that keeps only the due ideas and reads only the columns the portfolio shows.
+    """
     statement = (
-        select(ParkingLotItem, Project.name, Project.phase)
+        select(
+            ParkingLotItem.id,
+            ParkingLotItem.project_id,
+            ParkingLotItem.idea,
+            ParkingLotItem.revisit_on,
+            ParkingLotItem.revisit_phase,
+            Project.name,
+            Project.phase,
+        )
         .join(Project, col(Project.id) == col(ParkingLotItem.project_id))
         .where(
             ParkingLotItem.status == ParkingLotStatus.PARKED.value,
@@ -407,15 +418,16 @@ def due_parking_lot_items(engine: Engine, today: date) -> list[DueParkingLotItem
         .order_by(func.lower(Project.name), col(ParkingLotItem.id))
     )
     with Session(engine) as session:
-        return [
-            DueParkingLotItem(
-                project_id=item.project_id,
-                project_name=name,
-                item_id=item.id,
-                idea=item.idea,
-                due_reason=rules.due_reason(
-                    item.status, item.revisit_on, item.revisit_phase, Phase(phase), today
-                ),
-            )
-            for item, name, phase in session.exec(statement).all()
-        ]
+        rows = session.exec(statement).all()
+    return [
+        DueParkingLotItem(
+            project_id=project_id,
+            project_name=name,
+            item_id=item_id,
+            idea=idea,
+            due_reason=rules.due_reason(
+                ParkingLotStatus.PARKED, revisit_on, revisit_phase, Phase(phase), today
+            ),
+        )
+        for item_id, project_id, idea, revisit_on, revisit_phase, name, phase in rows
+    ]
