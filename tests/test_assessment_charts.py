@@ -66,12 +66,29 @@ def points(figure):
 def test_portfolio_plots_one_point_per_scored_project_at_feasibility_and_impact():
     figure = portfolio_figure(PROJECTS)
     assert sorted(points(figure)) == [
-        ("Churn", 70, 90, (1, "ML fits")),
-        ("Fraud", 85, 20, (2, "ML fits")),
-        ("Pricing", 30, 40, (3, "Not a fit")),
+        ("Churn", 70, 90, (1, "ML fits", "")),
+        ("Fraud", 85, 20, (2, "ML fits", "")),
+        ("Pricing", 30, 40, (3, "Not a fit", "")),
     ]
     assert [trace.name for trace in figure.data] == ["ML fits", "Not a fit"]
     assert "Verdict" in figure.data[0].hovertemplate
+
+
+def test_a_quick_win_whose_verdict_says_not_ml_is_hollow_and_the_chart_says_why():
+    """A 'try simpler first' project used to sit in the green Quick wins quadrant as a plain
+    point, position and verdict disagreeing with no word about it."""
+    simple = Scored(6, "Ticket routing", Verdict.TRY_SIMPLER_FIRST, 45, 80, 75)
+    figure = portfolio_figure([*PROJECTS, simple])
+    [hollow] = [trace for trace in figure.data if trace.marker.symbol == "circle-open"]
+    assert list(hollow.text) == ["Ticket routing"]
+    assert hollow.name == "Try a simpler non-ML solution first (scores say quick win)"
+    assert hollow.customdata[0][1] == "Try a simpler non-ML solution first"
+    assert "the verdict comes first" in hollow.customdata[0][2]
+    assert any("the verdict comes first" in a.text for a in figure.layout.annotations)
+    # points whose verdict and quadrant agree stay filled, and the chart has no such note then
+    plain = portfolio_figure(PROJECTS)
+    assert not [t for t in plain.data if t.marker.symbol == "circle-open"]
+    assert not any("verdict comes first" in a.text for a in plain.layout.annotations)
 
 
 def test_portfolio_leaves_out_and_lists_projects_without_both_scores():

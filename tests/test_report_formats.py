@@ -165,3 +165,14 @@ def _one_pixel_png() -> bytes:
 def test_markdown_keeps_character_references_literal(text):
     assert escape(text).startswith("\\&")
     assert escape("Scoping & research") == "Scoping & research"
+
+
+def test_html_tables_never_break_words():
+    """`overflow-wrap: anywhere` broke narrow headers mid-word ('Stat us', 'Ty pe', 'Point s');
+    words now wrap only between words (the browser test measures it in Chromium)."""
+    html = render_html(document(chart=False))
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "anywhere" not in style and "break-all" not in style
+    cells = re.search(r"th, td \{([^}]*)\}", style).group(1)
+    assert "word-break: normal" in cells and "hyphens: manual" in cells
+    assert "overflow-wrap: normal" in re.search(r"\bth \{([^}]*)\}", style).group(1)

@@ -22,6 +22,14 @@ VERDICT_ALERTS = {
 }
 
 
+NO_ANSWERS_YET = (
+    "### No verdict yet: nobody has answered\n\n"
+    "What to do first: each stakeholder (sponsor, SME, data scientist, …) answers the questions "
+    "on the **Answer the questions** tab below, on their own, and saves. The verdict, its "
+    "scores and the reasons behind it appear here once the first answers are saved."
+)
+
+
 def score_text(value: float | None) -> str:
     """A 0–100 score for a metric, or a dash when it cannot be judged."""
     return "—" if value is None else f"{value:.0f}"
@@ -63,48 +71,54 @@ weights_changed = weights.edited()
 # --- The verdict, prominently -----------------------------------------------------------------
 
 with banner:
-    alert, icon = VERDICT_ALERTS[result.verdict]
-    because = result.explanation.removeprefix(f"{result.verdict.label}: ")
-    alert(f"### {result.verdict.label}\n\n{because[:1].upper()}{because[1:]}", icon=icon)
-    metrics = st.columns(5)
-    metrics[0].metric(
-        "Fit", score_text(result.fit_score), help="Reasons for minus reasons against ML, 0–100."
-    )
-    metrics[1].metric("Impact", score_text(result.impact_score))
-    metrics[2].metric("Feasibility", score_text(result.feasibility_score))
-    metrics[3].metric("Raters", len(overview.ratings))
-    metrics[4].metric("Reasons answered", f"{result.answered_share:.0%}")
-    for stop in result.hard_stops:
-        st.error(
-            f"**Hard stop: {stop.name}.** {stop.explanation[:1].upper()}{stop.explanation[1:]}",
-            icon=":material/front_hand:",
+    if not overview.ratings:  # no verdict before anyone answered: say what to do first
+        st.info(NO_ANSWERS_YET, icon=":material/edit_note:")
+    else:
+        alert, icon = VERDICT_ALERTS[result.verdict]
+        because = result.explanation.removeprefix(f"{result.verdict.label}: ")
+        alert(f"### {result.verdict.label}\n\n{because[:1].upper()}{because[1:]}", icon=icon)
+        metrics = st.columns(5)
+        metrics[0].metric(
+            "Fit", score_text(result.fit_score), help="Reasons for minus reasons against ML, 0–100."
         )
-    if result.disagreements:
-        st.warning(
-            f"**Raters disagree strongly on {len(result.disagreements)} question"
-            f"{'s' if len(result.disagreements) != 1 else ''}** — settle these before deciding.",
-            icon=":material/forum:",
-        )
-        st.table(
-            pd.DataFrame(
-                [
-                    {
-                        "Question": by_id[d.question_id].text,
-                        **{
-                            f"{a.rater} ({a.role})": answer_label(by_id[d.question_id], a.answer)
-                            for a in d.answers
-                        },
-                    }
-                    for d in result.disagreements
-                ]
-            ).set_index("Question")
-        )
-    if weights_changed:
-        st.caption(
-            f":orange[{len(weights_changed)} weight(s) edited below — the verdict above uses them;"
-            " they are kept when you save the assessment.]"
-        )
-    weights.save_form()
+        metrics[1].metric("Impact", score_text(result.impact_score))
+        metrics[2].metric("Feasibility", score_text(result.feasibility_score))
+        metrics[3].metric("Raters", len(overview.ratings))
+        metrics[4].metric("Reasons answered", f"{result.answered_share:.0%}")
+        for stop in result.hard_stops:
+            st.error(
+                f"**Hard stop: {stop.name}.** {stop.explanation[:1].upper()}{stop.explanation[1:]}",
+                icon=":material/front_hand:",
+            )
+        if result.disagreements:
+            st.warning(
+                f"**Raters disagree strongly on {len(result.disagreements)} question"
+                f"{'s' if len(result.disagreements) != 1 else ''}** — settle these before "
+                "deciding.",
+                icon=":material/forum:",
+            )
+            st.table(
+                pd.DataFrame(
+                    [
+                        {
+                            "Question": by_id[d.question_id].text,
+                            **{
+                                f"{a.rater} ({a.role})": answer_label(
+                                    by_id[d.question_id], a.answer
+                                )
+                                for a in d.answers
+                            },
+                        }
+                        for d in result.disagreements
+                    ]
+                ).set_index("Question")
+            )
+        if weights_changed:
+            st.caption(
+                f":orange[{len(weights_changed)} weight(s) edited below — the verdict above uses "
+                "them; they are kept when you save the assessment.]"
+            )
+        weights.save_form()
 
 # --- Reasons: conditions and drivers ----------------------------------------------------------
 

@@ -6,6 +6,7 @@ import streamlit as st
 from workbench.domain.lifecycle import Phase, move_targets, next_phase, open_gate_items
 from workbench.domain.people import StakeholderRole
 from workbench.reference.gates import default_gates
+from workbench.services import gate_evidence as evidence_service
 from workbench.services import projects as project_service
 from workbench.ui.common import (
     actor,
@@ -13,7 +14,9 @@ from workbench.ui.common import (
     require_project,
     today,
 )
-from workbench.ui.forms import FORM_ERROR, Form, TableEditor, checklist, checklist_changes
+from workbench.ui.forms import FORM_ERROR, Form, TableEditor, checklist_changes
+from workbench.ui.gate_evidence import checklist_with_evidence, offer_to_tick
+from workbench.ui.project_life import render_project_life
 
 detail = require_project()
 project = detail.project
@@ -168,8 +171,10 @@ with phase_tab:
             engine(), project_id=pid, phase=phase, check=ticked, uncheck=unticked, actor=actor()
         )
 
+    evidence = evidence_service.gate_evidence(engine(), pid, phase, gates)
+    offer_to_tick(checklist_form, gate, evidence)
     with checklist_form.render():
-        checklist(checklist_form, [(item.key, item.text) for item in gate.items])
+        checklist_with_evidence(checklist_form, gate, evidence)
         checklist_form.submit_button(
             "Save checklist",
             save_checklist,
@@ -289,3 +294,5 @@ with log_tab:
         width="stretch",
         column_config={"When (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
     )
+
+render_project_life(detail)

@@ -10,12 +10,13 @@ from workbench.services import estimates as svc
 from workbench.ui.common import actor, engine, require_project
 from workbench.ui.estimates_inputs import InputColumn
 from workbench.ui.estimates_results import ab_planner, comparison, results
-from workbench.ui.estimates_scenarios import save_form, saved_scenarios
+from workbench.ui.estimates_scenarios import report_choice, save_form, saved_scenarios
 from workbench.ui.estimates_state import EstimateState
 
 detail = require_project()
 pid = detail.project.id
-state = EstimateState(pid)
+report = svc.report_scenario(engine(), pid)
+state = EstimateState(pid, opening=report.scenario)  # a new session opens on the report's
 
 st.title("Cost & value")
 st.caption(
@@ -26,12 +27,17 @@ st.caption(
 )
 
 scenarios = svc.list_scenarios(engine(), pid)
+report_box = st.container()
 with st.container(border=True):
     open_column, save_column = st.columns(2, gap="large")
     with open_column:
-        loaded = saved_scenarios(state, pid, scenarios, actor())
+        loaded = saved_scenarios(
+            state, pid, scenarios, actor(), report.scenario_id if report.chosen else None
+        )
     with save_column:
         save_form(state, pid, loaded, actor())
+with report_box:
+    report_choice(state, pid, report, loaded, actor())
 
 estimate_tab, compare_tab, ab_tab = st.tabs(
     ["Estimate", "Compare scenarios", "A/B test planner"], key=f"estimates_{pid}_tab"

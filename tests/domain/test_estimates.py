@@ -774,3 +774,54 @@ def test_range_accepts_exactly_ordered_triples(values):
     else:
         with pytest.raises(InvalidEstimateInput):
             Range(low, likely, high)
+
+
+# --- what applies, and plausible bounds ---------------------------------------------------------
+
+
+def test_a_classical_estimate_lists_no_gpu_input_in_its_tornado():
+    """MFU used to get a (zero) bar in a classical-ML estimate, where it cannot apply."""
+    from workbench.domain.estimates import cost_sensitivity, inapplicable_inputs
+
+    classical = replace(
+        CostModelInputs(),
+        model_params=0.0,
+        minutes_per_run=Range(8, 12, 20),
+        mfu=Range(0.2, 0.35, 0.45),
+        gpus=Range(4, 8, 16),
+        trials=Range(10, 20, 40),
+    )
+    names = [bar.input_name for bar in cost_sensitivity(classical)]
+    assert "mfu" not in names and "gpus" not in names
+    assert {"minutes_per_run", "trials"} <= set(names)
+    assert {"mfu", "gpus", "pue", "carbon_kg_per_kwh"} <= inapplicable_inputs(classical)
+
+    neural = replace(CostModelInputs(), trials=Range(10, 20, 40), mfu=Range(0.2, 0.35, 0.45))
+    names = [bar.input_name for bar in cost_sensitivity(neural)]
+    assert "mfu" in names and "trials" not in names  # no classical fits: minutes per run 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("price_per_gpu_hour_usd", 1e300, "must be >= 0 and <= 1000 (got 1e+300): no GPU rents"),
+        ("horizon_months", 1e6, "must be >= 0 and <= 120 (got 1e+06): estimates beyond ten"),
+        ("storage_gb", 2e9, "<= 1,000,000,000 (got 2e+09): a billion GB is an exabyte"),
+        ("mfu", 0.001, "must be >= 0.01 and <= 1 (got 0.001)"),
+    ],
+)
+def test_inputs_past_a_plausible_bound_are_refused_with_the_reason(field, value, words):
+    with pytest.raises(InvalidEstimateInput) as error:
+        CostModelInputs.from_dict({field: value})
+    assert words in str(error.value)
+
+
+def test_a_negative_value_is_refused_without_the_plausibility_reason():
+    with pytest.raises(InvalidEstimateInput) as error:
+        CostModelInputs.from_dict({"price_per_gpu_hour_usd": -1})
+    assert str(error.value) == "price_per_gpu_hour_usd must be >= 0 and <= 1000 (got -1)"
+
+
+def test_a_role_past_its_plausible_bound_is_refused():
+    with pytest.raises(InvalidEstimateInput, match="520 weeks is ten years"):
+        RoleEffort("Data scientist", people=1, weeks=1e6, weekly_rate_usd=3000)

@@ -121,7 +121,9 @@ def test_scenario_names_are_unique_per_project(engine, project, other):
         pytest.param({"name": "x" * 121}, "name", "at most 120 characters", id="long-name"),
         pytest.param({"actor": " "}, "actor", "Say who you are", id="no-actor"),
         pytest.param({"seed": -1}, "seed", "from 0 to", id="negative-seed"),
-        pytest.param({"cost": {"mfu": 0}}, "cost.mfu", "MFU must be > 0", id="mfu-0"),
+        pytest.param(
+            {"cost": {"mfu": 0}}, "cost.mfu", "MFU must be >= 0.01 and <= 1 (got 0)", id="mfu-0"
+        ),
         pytest.param(
             {"cost": {"gpus": {"low": 16, "likely": 8, "high": 32}}},
             "cost.gpus",
@@ -409,3 +411,109 @@ def test_linked_value_costs_split_the_cost_estimate_into_upfront_and_monthly():
     assert linked["monthly_run_cost_usd"] == round(recurring / 12)
     assert svc.is_linked(COST.to_dict(), linked)
     assert not svc.is_linked(COST.to_dict(), VALUE.to_dict())
+
+
+# --- the report's scenario -------------------------------------------------------------------
+
+
+def test_the_report_falls_back_to_the_latest_scenario_and_says_none_is_chosen(engine, project):
+    assert svc.report_scenario(engine, project.id).scenario is None
+    save(engine, project, "Base case")
+    latest = save(engine, project, "Cheap GPUs")
+    report = svc.report_scenario(engine, project.id)
+    assert (report.scenario_id, report.chosen) == (latest.id, False)
+    assert "no scenario is chosen for the report yet" in report.sentence()
+
+
+def test_choosing_the_report_scenario_is_logged_and_leaves_the_charter_version(engine, project):
+    """Choosing is not a charter edit: an open charter form must not turn stale because of it."""
+    base = save(engine, project, "Base case")
+    save(engine, project, "Cheap GPUs")  # the latest: not the one chosen
+    before = project_service.get_project(engine, project.id).project.version
+    report = svc.choose_report_scenario(
+        engine, project_id=project.id, scenario_id=base.id, expected_current=None, actor="Ann"
+    )
+    assert (report.scenario_id, report.chosen) == (base.id, True)
+    assert report.sentence() == "Scenario “Base case”, chosen for the report."
+    detail = project_service.get_project(engine, project.id)
+    assert (detail.project.report_scenario_id, detail.project.version) == (base.id, before)
+    entry = project_service.list_activity(engine, project.id)[0]
+    assert (entry.action, entry.actor) == ("report scenario chosen", "Ann")
+
+
+def test_a_choice_made_meanwhile_is_not_overwritten(engine, project):
+    base = save(engine, project, "Base case")
+    cheap = save(engine, project, "Cheap GPUs")
+    svc.choose_report_scenario(
+        engine, project_id=project.id, scenario_id=base.id, expected_current=None, actor="Bo"
+    )
+    with pytest.raises(InvalidInput) as error:  # Ann still saw "none chosen"
+        svc.choose_report_scenario(
+            engine, project_id=project.id, scenario_id=cheap.id, expected_current=None, actor="Ann"
+        )
+    assert "someone chose “Base case” for the report meanwhile" in str(error.value.errors)
+    assert svc.report_scenario(engine, project.id).scenario_id == base.id
+
+
+def test_deleting_the_chosen_scenario_clears_the_choice_and_its_undo_restores_it(engine, project):
+    base = save(engine, project, "Base case")
+    other = save(engine, project, "Cheap GPUs")
+    svc.choose_report_scenario(
+        engine, project_id=project.id, scenario_id=base.id, expected_current=None, actor="Ann"
+    )
+    deleted = svc.delete_scenario(
+        engine, project_id=project.id, scenario_id=base.id, expected_version=1, actor="Ann"
+    )
+    assert project_service.get_project(engine, project.id).project.report_scenario_id is None
+    report = svc.report_scenario(engine, project.id)
+    assert (report.scenario_id, report.chosen) == (other.id, False)  # said, not pretended
+
+    restored = svc.restore_scenario(engine, deleted=deleted, actor="Ann")
+    report = svc.report_scenario(engine, project.id)
+    assert (report.scenario_id, report.chosen) == (restored.id, True)
+
+
+def test_deleting_another_scenario_keeps_the_choice(engine, project):
+    base = save(engine, project, "Base case")
+    other = save(engine, project, "Cheap GPUs")
+    svc.choose_report_scenario(
+        engine, project_id=project.id, scenario_id=base.id, expected_current=None, actor="Ann"
+    )
+    svc.delete_scenario(
+        engine, project_id=project.id, scenario_id=other.id, expected_version=1, actor="Ann"
+    )
+    assert svc.report_scenario(engine, project.id).scenario_id == base.id
+
+
+@pytest.mark.parametrize(
+    ("cost", "value", "field", "why"),
+    [
+        ({"price_per_gpu_hour_usd": 1e300}, {}, "cost.price_per_gpu_hour_usd", "$1,000 an hour"),
+        ({"mfu": 1e-300}, {}, "cost.mfu", "check the units"),
+        ({}, {"benefit_tp_usd": 1e300}, "value.benefit_tp_usd", "not a per-case figure"),
+        ({}, {"precision": 1e-300}, "value.precision", "nothing flagged is right"),
+        ({"horizon_months": 1e6}, {}, "cost.horizon_months", "ten years"),
+    ],
+)
+def test_absurd_magnitudes_are_refused_with_the_reason_of_the_bound(
+    engine, project, cost, value, field, why
+):
+    """1e300 used to be stored and shown as a 300-digit dollar figure."""
+    with pytest.raises(InvalidInput) as error:
+        svc.save_scenario(
+            engine,
+            project_id=project.id,
+            name="Absurd",
+            cost_inputs=COST.to_dict() | cost,
+            value_inputs=VALUE.to_dict() | value,
+            actor="Ann",
+        )
+    assert why in error.value.errors[field]
+    assert svc.list_scenarios(engine, project.id) == []
+
+
+def test_every_numeric_input_has_a_plausible_upper_bound_with_its_reason():
+    for spec in [*svc.COST_INPUTS.values(), *svc.VALUE_INPUTS.values()]:
+        assert spec.maximum is not None and spec.maximum <= 1e15, spec.key
+        if spec.key not in ("cost.hours_on_per_week", "value.prevalence", "value.recall"):
+            assert spec.why, spec.key  # shares and the week bound themselves

@@ -32,6 +32,7 @@ SECTIONS = [
     "Parking lot",
     "Demo schedule",
     "Interview findings",
+    "Phase gates",
     "Decision log",
 ]
 
@@ -62,7 +63,8 @@ def test_markdown_numbers_match_the_estimator(engine, demo):
     assert f"| Total cost over 12 months, likely | {_usd(likely)} |" in md
     assert f"{_usd(spread.total.p10)} – {_usd(spread.total.p90)}" in md
     summary = md.split("## Summary", 1)[1].split("## Charter", 1)[0]
-    assert f"Estimated cost {_usd(spread.total.p10)} – {_usd(spread.total.p90)}" in summary
+    assert f"Estimated cost {_usd(likely)} likely, {_usd(spread.total.p10)} – " in summary
+    assert f"(scenario “{scenario.name}”, the latest saved; none chosen)" in summary
     assert "ML fits" in summary
     assert "Next milestone:" in summary
     for title in SECTIONS:
@@ -151,3 +153,71 @@ def test_parking_lot_due_follows_the_parking_lots_own_rule(engine):
     md = render(build_report(engine, project.id, today=TODAY), "md").decode()
     [row] = [line for line in md.splitlines() if line.startswith("| Try graph features")]
     assert "(due)" in row
+
+
+def test_the_report_names_its_scenario_and_uses_the_chosen_one(engine, demo):
+    """The report used the latest saved scenario without saying so; the page opened on the
+    defaults. Now it shows the chosen one, by name, and says how it was picked."""
+    [latest] = estimate_service.list_scenarios(engine, demo.id)
+    md = render(build_report(engine, demo.id, today=TODAY), "md").decode()
+    assert "no scenario is chosen for the report yet (choose one on Cost & value)" in md
+
+    older = estimate_service.save_scenario(
+        engine,
+        project_id=demo.id,
+        name="Aaa cheaper labels",
+        cost_inputs=latest.cost_inputs | {"price_per_label_usd": 0.2},
+        value_inputs=latest.value_inputs,
+        actor="Ann",
+    )
+    estimate_service.update_scenario(  # the demo's scenario is the latest saved again
+        engine, scenario_id=latest.id, expected_version=latest.version, actor="Bo", notes="bump"
+    )
+    estimate_service.choose_report_scenario(
+        engine, project_id=demo.id, scenario_id=older.id, expected_current=None, actor="Ann"
+    )
+    md = render(build_report(engine, demo.id, today=TODAY), "md").decode()
+    assert "Scenario “Aaa cheaper labels”, chosen for the report." in md
+    likely = estimate_project_cost(CostModelInputs.from_dict(older.cost_inputs)).total_usd
+    assert f"| Total cost over 12 months, likely | {_usd(likely)} |" in md
+    assert "Clustering MVP (" not in md
+
+
+def test_a_stored_scenario_past_todays_bounds_is_named_not_shown(engine):
+    """A scenario saved before the plausible bounds (1e300 dollars) must not put a 300-digit
+    figure in the report, nor break it."""
+    from sqlmodel import Session
+
+    from workbench.models import Scenario
+
+    project = project_service.create_project(
+        engine, data={"name": "Old absurd"}, actor="Ann", today=TODAY
+    )
+    saved = estimate_service.save_scenario(
+        engine,
+        project_id=project.id,
+        name="Typo",
+        cost_inputs=CostModelInputs().to_dict(),
+        value_inputs={},
+        actor="Ann",
+    )
+    with Session(engine) as session:  # as stored by an older version of the workbench
+        row = session.get(Scenario, saved.id)
+        row.cost_inputs = {**row.cost_inputs, "price_per_gpu_hour_usd": 1e300}
+        session.add(row)
+        session.commit()
+    md = render(build_report(engine, project.id, today=TODAY), "md").decode()
+    assert "Its inputs are outside today's plausible bounds" in md
+    assert not re.search(r"\d{40}", md)
+
+
+def test_the_report_lists_gate_items_with_their_evidence(engine, demo):
+    md = render(build_report(engine, demo.id, today=TODAY), "md").decode()
+    gates = md.split("## Phase gates", 1)[1].split("## Decision log", 1)[0]
+    [row] = [line for line in gates.splitlines() if "should-we-use-ML assessment" in line]
+    assert row.startswith("| Scoping & research | The should-we-use-ML assessment has a verdict")
+    assert "Evidence: Verdict “ML fits with conditions” saved on" in row
+    [row] = [line for line in gates.splitlines() if "experts have been interviewed" in line]
+    assert "Evidence: SME interview of Ana G. submitted on" in row
+    [row] = [line for line in gates.splitlines() if "cost and value estimate exists" in line]
+    assert "No evidence yet: 1 scenario(s) saved, none chosen for the report yet." in row

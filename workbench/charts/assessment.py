@@ -101,11 +101,39 @@ def unscored_projects(projects: Sequence[ScoredProject]) -> list[str]:
     return [project.name for project in projects if not is_scored(project)]
 
 
+NOT_ML_VERDICTS = (Verdict.TRY_SIMPLER_FIRST, Verdict.NOT_A_FIT)
+"""Verdicts that say "not ML (yet)" whatever the impact and feasibility scores."""
+
+DISAGREEMENT_NOTE = (
+    "Hollow marker: the scores place the project among the quick wins, but its verdict says "
+    "not ML (yet) — the verdict comes first."
+)
+DISAGREEMENT_LABEL = "Hollow marker: its verdict says not ML (yet) — the verdict comes first."
+"""The chart's own short line about it (the caption under the chart says it in full)."""
+
+
+def in_quick_wins(project: ScoredProject) -> bool:
+    """Whether the scores place a project in the Quick wins quadrant."""
+    return (
+        is_scored(project)
+        and project.impact_score >= SCORE_OK_FROM
+        and project.feasibility_score >= SCORE_OK_FROM
+    )
+
+
+def verdict_disagrees(project: ScoredProject) -> bool:
+    """Whether the chart's quadrant and the verdict disagree: a quick win by its scores whose
+    verdict is "try a simpler non-ML solution first" or "not a fit"."""
+    return in_quick_wins(project) and project.verdict in NOT_ML_VERDICTS
+
+
 def portfolio_figure(projects: Sequence[ScoredProject]) -> go.Figure:
     """Impact (y) × feasibility (x) of every scored project, one point each, quadrants labelled.
 
     Points are grouped in one trace per verdict (the legend); each point's customdata is
-    [project_id, verdict label], so a selected point names its project.
+    [project_id, verdict label, note], so a selected point names its project. A project whose
+    scores make it a quick win while its verdict says not ML (yet) gets a hollow marker in a
+    trace of its own, and the chart says why (``DISAGREEMENT_NOTE``).
     """
     figure = go.Figure()
     for label, feasible, impactful in QUADRANTS:
@@ -132,16 +160,39 @@ def portfolio_figure(projects: Sequence[ScoredProject]) -> go.Figure:
         )
     scored = [p for p in projects if is_scored(p)]
     for verdict in Verdict:
-        points = [p for p in scored if p.verdict is verdict]
+        points = [p for p in scored if p.verdict is verdict and not verdict_disagrees(p)]
         if points:
             figure.add_trace(_portfolio_trace(verdict.label, VERDICT_COLOURS[verdict], points))
+        hollow = [p for p in scored if p.verdict is verdict and verdict_disagrees(p)]
+        if hollow:
+            figure.add_trace(
+                _portfolio_trace(
+                    f"{verdict.label} (scores say quick win)",
+                    VERDICT_COLOURS[verdict],
+                    hollow,
+                    verdict=verdict.label,
+                    note="The scores place it among the quick wins; the verdict comes first.",
+                )
+            )
     without_verdict = [p for p in scored if p.verdict is None]
     if without_verdict:
         figure.add_trace(_portfolio_trace("No verdict", "#757575", without_verdict))
+    if any(verdict_disagrees(p) for p in scored):
+        figure.add_annotation(
+            text=DISAGREEMENT_LABEL,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1.0,
+            yanchor="bottom",
+            xanchor="left",
+            showarrow=False,
+            font={"color": "#ef6c00", "size": 12},
+        )
     figure.update_layout(
         font=FONT,
         height=460,
-        margin={"l": 60, "r": 20, "t": 30, "b": 50},
+        margin={"l": 60, "r": 20, "t": 40, "b": 50},
         plot_bgcolor="white",
         showlegend=True,
         legend={"title": {"text": "Verdict"}, "orientation": "h", "y": -0.15},
@@ -156,7 +207,17 @@ def portfolio_figure(projects: Sequence[ScoredProject]) -> go.Figure:
     return figure
 
 
-def _portfolio_trace(name: str, colour: str, points: Sequence[ScoredProject]) -> go.Scatter:
+def _portfolio_trace(
+    name: str,
+    colour: str,
+    points: Sequence[ScoredProject],
+    *,
+    verdict: str | None = None,
+    note: str = "",
+) -> go.Scatter:
+    marker = {"size": 16, "color": colour, "line": {"width": 1, "color": "white"}}
+    if note:  # hollow: the verdict and the quadrant disagree
+        marker = {"size": 16, "color": colour, "symbol": "circle-open", "line": {"width": 3}}
     return go.Scatter(
         name=name,
         x=[p.feasibility_score for p in points],
@@ -165,11 +226,11 @@ def _portfolio_trace(name: str, colour: str, points: Sequence[ScoredProject]) ->
         text=[p.name for p in points],
         textposition="top center",
         cliponaxis=False,
-        marker={"size": 16, "color": colour, "line": {"width": 1, "color": "white"}},
-        customdata=[[p.project_id, name] for p in points],
+        marker=marker,
+        customdata=[[p.project_id, verdict or name, note] for p in points],
         hovertemplate=(
             "<b>%{text}</b><br>Verdict: %{customdata[1]}<br>"
-            "Impact %{y:.0f} · Feasibility %{x:.0f}<extra></extra>"
+            "Impact %{y:.0f} · Feasibility %{x:.0f}<br>%{customdata[2]}<extra></extra>"
         ),
     )
 

@@ -29,12 +29,14 @@ import numpy.typing as npt
 
 __all__ = [
     "AB_TEST_METHODS",
+    "CLASSICAL_INPUTS",
     "COST_LINES",
     "DEFAULT_DRAWS",
     "DEFAULT_MFU",
     "DEFAULT_PUE",
     "HOURS_PER_MONTH",
     "HOURS_PER_WEEK",
+    "NEURAL_INPUTS",
     "VALUE_OUTPUTS",
     "AbTestMethod",
     "AbTestPlan",
@@ -72,6 +74,7 @@ __all__ = [
     "estimate_project_cost",
     "estimate_value",
     "experimentation_cost",
+    "inapplicable_inputs",
     "labeling_cost",
     "people_cost",
     "retraining_cost",
@@ -82,6 +85,8 @@ __all__ = [
     "simulate_value",
     "storage_cost",
     "training_compute",
+    "trains_classical",
+    "trains_neural",
     "value_of_predictions",
     "value_sensitivity",
 ]
@@ -140,14 +145,23 @@ class _Rule:
     maximum: float | None = None
     min_open: bool = False
     max_open: bool = False
+    why: str = ""
+    """Why the bounds are where they are (a plausible bound, not a mathematical one)."""
 
     def requirement(self) -> str:
         parts = []
         if self.minimum is not None:
-            parts.append(f"{'>' if self.min_open else '>='} {self.minimum:g}")
+            parts.append(f"{'>' if self.min_open else '>='} {_bound_text(self.minimum)}")
         if self.maximum is not None:
-            parts.append(f"{'<' if self.max_open else '<='} {self.maximum:g}")
+            parts.append(f"{'<' if self.max_open else '<='} {_bound_text(self.maximum)}")
         return "must be " + " and ".join(parts) if parts else "must be a number"
+
+
+def _bound_text(value: float) -> str:
+    """A bound for people: 1,000,000 rather than 1e+06."""
+    if abs(value) >= 1e4 and float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:g}"
 
 
 _NON_NEGATIVE = _Rule()
@@ -158,6 +172,67 @@ _UTILISATION = _Rule(maximum=1.0, min_open=True)  # MFU, target utilisation, sha
 _PUE_RULE = _Rule(minimum=1.0)
 _HOURS_IN_WEEK = _Rule(maximum=HOURS_PER_WEEK)
 _POWER_RULE = _Rule(minimum=0.5, maximum=1.0, max_open=True)  # below 0.5, z₁₋β turns negative
+
+# Plausible bounds of the cost and value models' inputs. The formulas accept any finite number;
+# a figure past these bounds is a typo (a missing decimal point, a unit mix-up), and letting it
+# through puts 300-digit dollar figures in front of a sponsor. Each bound says why it is there.
+_WHY: dict[str, str] = {
+    "model_params": "10 trillion parameters is beyond the largest models trained so far",
+    "dataset_tokens": "a quadrillion tokens is beyond any training set built so far",
+    "epochs": "more than 1,000 passes over the data is not a training plan",
+    "mfu": "MFU is a share of the GPU's peak: 0.35 means 35 %; below 1 % no real run is that "
+    "slow (check the units)",
+    "peak_tflops": "no single GPU reaches 10,000 dense TFLOP/s, and none is slower than 0.1",
+    "gpus": "a million GPUs is beyond the largest clusters",
+    "price_per_gpu_hour_usd": "no GPU rents for more than $1,000 an hour",
+    "gpu_power_w": "no single GPU draws more than 10 kW",
+    "pue": "PUE is at least 1 (no overhead); data centres above 3 are not built any more",
+    "carbon_kg_per_kwh": "the dirtiest grids emit about 1 kg CO2e per kWh",
+    "minutes_per_run": "a million minutes is almost two years for one fit",
+    "trials": "a million hyper-parameter candidates is not a plan",
+    "folds": "more than 100 folds is not a cross-validation plan",
+    "price_per_hour": "no instance rents for more than $1,000 an hour",
+    "experiments": "100,000 distinct ideas is beyond any project",
+    "runs": "10,000 runs of one idea is beyond any project",
+    "cost_per_run": "a single experiment run above $10 million is a training run, not a trial",
+    "examples": "ten billion labelled examples is beyond any labeling budget",
+    "labels": "more than 100 judgements per example is not a labeling plan",
+    "label_price": "no single judgement costs more than $10,000",
+    "qa_overhead": "QA overhead is a share of the base cost: 0.1 means 10 %",
+    "retrains": "8,760 is one retrain an hour",
+    "peak_rps": "100 million requests a second is beyond the largest services",
+    "rps_per_instance": "an instance serves between 0.001 and 10 million requests a second",
+    "replicas": "100,000 replicas is beyond any single service",
+    "storage_gb": "a billion GB is an exabyte",
+    "price_per_gb": "no storage costs more than $100 per GB-month",
+    "horizon": "estimates beyond ten years (120 months) are not estimates",
+    "population": "ten billion cases a month is more than one per person on Earth",
+    "per_case": "a single case worth more than $1 billion is not a per-case figure",
+    "run_cost": "a run cost above $1 billion a month is beyond any model",
+    "upfront": "an upfront cost above $100 billion is beyond any project",
+    "precision": "precision is a share: 0.6 means 60 %; below 0.001 nothing flagged is right",
+    "utilisation": "utilisation is a share: 0.6 means 60 %; below 5 % is not a capacity plan",
+    "people": "10,000 people of one role is beyond any project",
+    "weeks": "520 weeks is ten years",
+    "weekly_rate_usd": "no person-week costs more than $1 million",
+}
+"""Why each input's plausible bound is where it is, by the input (or its kind)."""
+
+
+def _upto(maximum: float, why: str, *, minimum: float = 0.0, open_zero: bool = False) -> _Rule:
+    """An input's plausible interval: from ``minimum`` (0 excluded with ``open_zero``) up to
+    ``maximum``, with the reason."""
+    return _Rule(minimum=minimum, maximum=maximum, min_open=open_zero, why=why)
+
+
+_MFU_RULE = _Rule(minimum=0.01, maximum=1.0, why=_WHY["mfu"])
+_PUE_INPUT_RULE = _Rule(minimum=1.0, maximum=3.0, why=_WHY["pue"])
+_TARGET_UTILISATION_RULE = _Rule(minimum=0.05, maximum=1.0, why=_WHY["utilisation"])
+_PRECISION_RULE = _Rule(minimum=0.001, maximum=1.0, why=_WHY["precision"])
+_ROLE_RULES = {
+    name: _upto(limit, _WHY[name])
+    for name, limit in (("people", 1e4), ("weeks", 520.0), ("weekly_rate_usd", 1e6))
+}
 
 
 def _format_value(value: float) -> str:
@@ -183,7 +258,10 @@ def _check(name: str, value: Any, rule: _Rule) -> None:
     if not np.all(ok):
         bad = array[~ok] if array.ndim else array
         suffix = "" if array.ndim == 0 else " in some simulated draws"
-        raise InvalidEstimateInput(name, f"{rule.requirement()} (got {_first(bad)}{suffix})")
+        detail = f"{rule.requirement()} (got {_first(bad)}{suffix})"
+        if rule.why and not (rule.minimum == 0.0 and np.all(bad < 0)):  # a sign is no typo
+            detail += f": {rule.why}"
+        raise InvalidEstimateInput(name, detail)
 
 
 def _first(array: npt.NDArray[np.float64]) -> str:
@@ -595,7 +673,7 @@ class RoleEffort:
         if not isinstance(self.role, str) or not self.role.strip():
             raise InvalidEstimateInput("role", f"must be a non-empty name (got {self.role!r})")
         for name in _ROLE_FIELDS:
-            _check_quantity(f"{self.role}: {name}", getattr(self, name), _NON_NEGATIVE)
+            _check_quantity(f"{self.role}: {name}", getattr(self, name), _ROLE_RULES[name])
 
 
 _ROLE_FIELDS = ("people", "weeks", "weekly_rate_usd")
@@ -1560,12 +1638,14 @@ def _tornado(
     labels: Mapping[str, str],
     evaluate: Callable[[Mapping[str, Any]], Mapping[str, Real]],
     output: str,
+    skip: frozenset[str] = frozenset(),
 ) -> tuple[TornadoBar, ...]:
-    """Evaluate every one-at-a-time low/high case in a single vectorised call."""
+    """Evaluate every one-at-a-time low/high case in a single vectorised call; inputs in
+    ``skip`` (those that do not apply) get no bar."""
     ranged = [
         name
         for name, value in quantities.items()
-        if isinstance(value, Range) and value.low < value.high
+        if isinstance(value, Range) and value.low < value.high and name not in skip
     ]
     likely_values = {name: float(_likely(value)) for name, value in quantities.items()}
     at_likely = float(evaluate(likely_values)[output])
@@ -1659,59 +1739,110 @@ class CostModelInputs:
     The defaults describe a small fine-tuning project on A100s with on-demand prices; edit them.
     """
 
-    model_params: Quantity = field(default=350e6, metadata=_meta("Model parameters"))
-    dataset_tokens: Quantity = field(default=5e9, metadata=_meta("Dataset tokens"))
-    epochs: Quantity = field(default=3.0, metadata=_meta("Epochs"))
-    mfu: Quantity = field(default=DEFAULT_MFU, metadata=_meta("MFU", _UTILISATION))
-    peak_tflops: Quantity = field(default=312.0, metadata=_meta("Peak TFLOP/s per GPU", _POSITIVE))
-    gpus: Quantity = field(default=8.0, metadata=_meta("GPUs", _POSITIVE))
+    model_params: Quantity = field(
+        default=350e6, metadata=_meta("Model parameters", _upto(1e13, _WHY["model_params"]))
+    )
+    dataset_tokens: Quantity = field(
+        default=5e9, metadata=_meta("Dataset tokens", _upto(1e15, _WHY["dataset_tokens"]))
+    )
+    epochs: Quantity = field(default=3.0, metadata=_meta("Epochs", _upto(1e3, _WHY["epochs"])))
+    mfu: Quantity = field(default=DEFAULT_MFU, metadata=_meta("MFU", _MFU_RULE))
+    peak_tflops: Quantity = field(
+        default=312.0,
+        metadata=_meta("Peak TFLOP/s per GPU", _upto(1e4, _WHY["peak_tflops"], minimum=0.1)),
+    )
+    gpus: Quantity = field(
+        default=8.0, metadata=_meta("GPUs", _upto(1e6, _WHY["gpus"], open_zero=True))
+    )
     price_per_gpu_hour_usd: Quantity = field(
-        default=4.10, metadata=_meta("Price per GPU-hour (USD)")
+        default=4.10,
+        metadata=_meta("Price per GPU-hour (USD)", _upto(1e3, _WHY["price_per_gpu_hour_usd"])),
     )
-    gpu_power_w: Quantity = field(default=400.0, metadata=_meta("Power per GPU (W)"))
-    pue: Quantity = field(default=DEFAULT_PUE, metadata=_meta("PUE", _PUE_RULE))
-    carbon_kg_per_kwh: Quantity = field(default=0.48, metadata=_meta("Grid intensity (kg CO2/kWh)"))
-    minutes_per_run: Quantity = field(default=0.0, metadata=_meta("Minutes per classical fit"))
-    trials: Quantity = field(default=20.0, metadata=_meta("Classical trials"))
-    folds: Quantity = field(default=5.0, metadata=_meta("Cross-validation folds"))
+    gpu_power_w: Quantity = field(
+        default=400.0, metadata=_meta("Power per GPU (W)", _upto(1e4, _WHY["gpu_power_w"]))
+    )
+    pue: Quantity = field(default=DEFAULT_PUE, metadata=_meta("PUE", _PUE_INPUT_RULE))
+    carbon_kg_per_kwh: Quantity = field(
+        default=0.48,
+        metadata=_meta("Grid intensity (kg CO2/kWh)", _upto(2.0, _WHY["carbon_kg_per_kwh"])),
+    )
+    minutes_per_run: Quantity = field(
+        default=0.0,
+        metadata=_meta("Minutes per classical fit", _upto(1e6, _WHY["minutes_per_run"])),
+    )
+    trials: Quantity = field(
+        default=20.0, metadata=_meta("Classical trials", _upto(1e6, _WHY["trials"]))
+    )
+    folds: Quantity = field(
+        default=5.0, metadata=_meta("Cross-validation folds", _upto(100.0, _WHY["folds"]))
+    )
     price_per_instance_hour_usd: Quantity = field(
-        default=0.384, metadata=_meta("Training instance price per hour (USD)")
+        default=0.384,
+        metadata=_meta(
+            "Training instance price per hour (USD)", _upto(1e3, _WHY["price_per_hour"])
+        ),
     )
-    experiments: Quantity = field(default=10.0, metadata=_meta("Experiments"))
-    runs_per_experiment: Quantity = field(default=3.0, metadata=_meta("Runs per experiment"))
+    experiments: Quantity = field(
+        default=10.0, metadata=_meta("Experiments", _upto(1e5, _WHY["experiments"]))
+    )
+    runs_per_experiment: Quantity = field(
+        default=3.0, metadata=_meta("Runs per experiment", _upto(1e4, _WHY["runs"]))
+    )
     cost_per_experiment_run_usd: Quantity = field(
-        default=50.0, metadata=_meta("Cost per experiment run (USD)")
+        default=50.0,
+        metadata=_meta("Cost per experiment run (USD)", _upto(1e7, _WHY["cost_per_run"])),
     )
-    examples_to_label: Quantity = field(default=5_000.0, metadata=_meta("Examples to label"))
-    labels_per_example: Quantity = field(default=1.0, metadata=_meta("Labels per example"))
-    price_per_label_usd: Quantity = field(default=0.10, metadata=_meta("Price per label (USD)"))
+    examples_to_label: Quantity = field(
+        default=5_000.0, metadata=_meta("Examples to label", _upto(1e10, _WHY["examples"]))
+    )
+    labels_per_example: Quantity = field(
+        default=1.0, metadata=_meta("Labels per example", _upto(100.0, _WHY["labels"]))
+    )
+    price_per_label_usd: Quantity = field(
+        default=0.10, metadata=_meta("Price per label (USD)", _upto(1e4, _WHY["label_price"]))
+    )
     labeling_qa_overhead_fraction: Quantity = field(
-        default=0.1, metadata=_meta("Labeling QA overhead")
+        default=0.1, metadata=_meta("Labeling QA overhead", _upto(10.0, _WHY["qa_overhead"]))
     )
-    retrains_per_year: Quantity = field(default=4.0, metadata=_meta("Retrains per year"))
+    retrains_per_year: Quantity = field(
+        default=4.0, metadata=_meta("Retrains per year", _upto(8760.0, _WHY["retrains"]))
+    )
     roles: tuple[RoleEffort, ...] = (
         RoleEffort("Data scientist", people=1.0, weeks=12.0, weekly_rate_usd=3_000.0),
         RoleEffort("ML engineer", people=1.0, weeks=8.0, weekly_rate_usd=3_200.0),
     )
-    peak_requests_per_second: Quantity = field(default=20.0, metadata=_meta("Peak requests/s"))
+    peak_requests_per_second: Quantity = field(
+        default=20.0, metadata=_meta("Peak requests/s", _upto(1e8, _WHY["peak_rps"]))
+    )
     requests_per_second_per_instance: Quantity = field(
-        default=10.0, metadata=_meta("Requests/s per instance", _POSITIVE)
+        default=10.0,
+        metadata=_meta(
+            "Requests/s per instance", _upto(1e7, _WHY["rps_per_instance"], minimum=0.001)
+        ),
     )
     target_utilisation: Quantity = field(
-        default=0.6, metadata=_meta("Target utilisation", _UTILISATION)
+        default=0.6, metadata=_meta("Target utilisation", _TARGET_UTILISATION_RULE)
     )
-    min_replicas: Quantity = field(default=2.0, metadata=_meta("Minimum replicas"))
+    min_replicas: Quantity = field(
+        default=2.0, metadata=_meta("Minimum replicas", _upto(1e5, _WHY["replicas"]))
+    )
     price_per_serving_instance_hour_usd: Quantity = field(
-        default=0.526, metadata=_meta("Serving price per hour (USD)")
+        default=0.526,
+        metadata=_meta("Serving price per hour (USD)", _upto(1e3, _WHY["price_per_hour"])),
     )
-    storage_gb: Quantity = field(default=500.0, metadata=_meta("Storage (GB)"))
+    storage_gb: Quantity = field(
+        default=500.0, metadata=_meta("Storage (GB)", _upto(1e9, _WHY["storage_gb"]))
+    )
     price_per_gb_month_usd: Quantity = field(
-        default=0.023, metadata=_meta("Price per GB-month (USD)")
+        default=0.023,
+        metadata=_meta("Price per GB-month (USD)", _upto(100.0, _WHY["price_per_gb"])),
     )
     hours_on_per_week: Quantity = field(
         default=HOURS_PER_WEEK, metadata=_meta("Serving hours on per week", _HOURS_IN_WEEK)
     )
-    horizon_months: Quantity = field(default=12.0, metadata=_meta("Horizon (months)"))
+    horizon_months: Quantity = field(
+        default=12.0, metadata=_meta("Horizon (months)", _upto(120.0, _WHY["horizon"]))
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "roles", tuple(self.roles))
@@ -2043,7 +2174,59 @@ def cost_sensitivity(
     quantities, labels = _cost_quantities(inputs)
     role_count = len(inputs.roles)
     _check_output(output, (*COST_LINES, "total_usd", *_COST_EXTRA_OUTPUTS))
-    return _tornado(quantities, labels, lambda v: _cost_outputs(v, role_count), output)
+    return _tornado(
+        quantities,
+        labels,
+        lambda v: _cost_outputs(v, role_count),
+        output,
+        skip=inapplicable_inputs(inputs),
+    )
+
+
+NEURAL_INPUTS: tuple[str, ...] = (
+    "dataset_tokens",
+    "epochs",
+    "mfu",
+    "peak_tflops",
+    "gpus",
+    "price_per_gpu_hour_usd",
+    "gpu_power_w",
+    "pue",
+    "carbon_kg_per_kwh",
+)
+"""Inputs of the neural training run (and its CO2): they apply only when a network is trained."""
+
+CLASSICAL_INPUTS: tuple[str, ...] = ("trials", "folds", "price_per_instance_hour_usd")
+"""Inputs of the classical fits: they apply only when ``minutes_per_run`` can be above 0."""
+
+
+def trains_neural(inputs: CostModelInputs) -> bool:
+    """Whether a neural network is trained: ``model_params`` can be above 0."""
+    return _high(inputs.model_params) > 0
+
+
+def trains_classical(inputs: CostModelInputs) -> bool:
+    """Whether classical models are fitted: ``minutes_per_run`` can be above 0."""
+    return _high(inputs.minutes_per_run) > 0
+
+
+def inapplicable_inputs(inputs: CostModelInputs) -> frozenset[str]:
+    """Inputs that cannot move any result of this estimate, so no chart should list them: the
+    neural run's (MFU, GPUs, power, …) when no network is trained, the classical fits' when
+    none is run.
+
+    Example:
+        >>> from dataclasses import replace
+        >>> classical = replace(CostModelInputs(), model_params=0, minutes_per_run=10)
+        >>> "mfu" in inapplicable_inputs(classical), "trials" in inapplicable_inputs(classical)
+        (True, False)
+    """
+    skip: set[str] = set()
+    if not trains_neural(inputs):
+        skip.update(("model_params", *NEURAL_INPUTS))
+    if not trains_classical(inputs):
+        skip.update(("minutes_per_run", *CLASSICAL_INPUTS))
+    return frozenset(skip)
 
 
 _COST_EXTRA_OUTPUTS = (
@@ -2067,21 +2250,35 @@ class ValueModelInputs:
     """
 
     population_per_month: Quantity = field(
-        default=10_000.0, metadata=_meta("Cases scored per month")
+        default=10_000.0,
+        metadata=_meta("Cases scored per month", _upto(1e10, _WHY["population"])),
     )
     prevalence: Quantity = field(default=0.05, metadata=_meta("Prevalence", _PROBABILITY))
-    precision: Quantity = field(default=0.6, metadata=_meta("Precision", _UTILISATION))
+    precision: Quantity = field(default=0.6, metadata=_meta("Precision", _PRECISION_RULE))
     recall: Quantity = field(default=0.7, metadata=_meta("Recall", _PROBABILITY))
     benefit_tp_usd: Quantity = field(
-        default=50.0, metadata=_meta("Benefit of a true positive (USD)")
+        default=50.0,
+        metadata=_meta("Benefit of a true positive (USD)", _upto(1e9, _WHY["per_case"])),
     )
-    cost_fp_usd: Quantity = field(default=20.0, metadata=_meta("Cost of a false positive (USD)"))
-    cost_fn_usd: Quantity = field(default=0.0, metadata=_meta("Cost of a false negative (USD)"))
+    cost_fp_usd: Quantity = field(
+        default=20.0,
+        metadata=_meta("Cost of a false positive (USD)", _upto(1e9, _WHY["per_case"])),
+    )
+    cost_fn_usd: Quantity = field(
+        default=0.0,
+        metadata=_meta("Cost of a false negative (USD)", _upto(1e9, _WHY["per_case"])),
+    )
     monthly_run_cost_usd: Quantity = field(
-        default=1_500.0, metadata=_meta("Run cost per month (USD)")
+        default=1_500.0,
+        metadata=_meta("Run cost per month (USD)", _upto(1e9, _WHY["run_cost"])),
     )
-    upfront_cost_usd: Quantity = field(default=60_000.0, metadata=_meta("Upfront cost (USD)"))
-    horizon_months: Quantity = field(default=12.0, metadata=_meta("Horizon (months)", _POSITIVE))
+    upfront_cost_usd: Quantity = field(
+        default=60_000.0, metadata=_meta("Upfront cost (USD)", _upto(1e11, _WHY["upfront"]))
+    )
+    horizon_months: Quantity = field(
+        default=12.0,
+        metadata=_meta("Horizon (months)", _upto(120.0, _WHY["horizon"], open_zero=True)),
+    )
 
     def __post_init__(self) -> None:
         _validate_fields(self)

@@ -47,12 +47,37 @@ class InvalidPhaseMove(ValueError):
     """A phase change that the lifecycle rules do not allow."""
 
 
+EVIDENCE_KINDS: dict[str, str] = {
+    "charter_problem": "the charter's business problem",
+    "charter_why_now": "the charter's 'why now', with a sponsor named",
+    "charter_current_process": "the charter's 'how it is done today'",
+    "success_criteria": "success criteria tied to business metrics",
+    "charter_baseline": "the charter's non-ML baseline",
+    "delivery_date": "a target delivery date",
+    "interview_submitted": "a submitted SME interview",
+    "verdict_saved": "a saved should-we-use-ML assessment",
+    "stakeholders_named": "stakeholders with roles on the charter",
+    "experiments_listed": "experiments with hypotheses",
+    "time_boxes_set": "experiments with research and prototype time boxes",
+    "scenario_chosen": "a cost and value scenario chosen for the report",
+    "baseline_measured": "an experiment result with its baseline value",
+    "boxes_decided": "a decision on every experiment's time box",
+    "features_planned": "MVP features on the demo plan",
+    "go_no_go_recorded": "a recorded Go/No-Go decision",
+    "demos_held": "demos held",
+}
+"""The records a gate item may name as its evidence (`evidence = "…"` in data/lifecycle.toml),
+with what each one is in words."""
+
+
 @dataclass(frozen=True)
 class GateItem:
-    """One item of a phase's gate checklist."""
+    """One item of a phase's gate checklist; `evidence` names the kind of record that satisfies
+    it (a key of EVIDENCE_KINDS), or "" when only people can tell."""
 
     key: str
     text: str
+    evidence: str = ""
 
 
 @dataclass(frozen=True)

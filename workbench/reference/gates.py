@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from workbench.config import DATA_DIR
-from workbench.domain.lifecycle import GateItem, Phase, PhaseGate
+from workbench.domain.lifecycle import EVIDENCE_KINDS, GateItem, Phase, PhaseGate
 
 LIFECYCLE_FILE = DATA_DIR / "lifecycle.toml"
 
@@ -40,7 +40,13 @@ def load_gates(path: Path | None = None) -> dict[Phase, PhaseGate]:
                 raise InvalidLifecycleFile(f"{where}: every item needs a key and a text")
             if any(existing.key == key for existing in items):
                 raise InvalidLifecycleFile(f"{where}: item key {key!r} appears twice")
-            items.append(GateItem(key=key, text=text))
+            evidence = str(item.get("evidence", "")).strip()
+            if evidence and evidence not in EVIDENCE_KINDS:
+                raise InvalidLifecycleFile(
+                    f"{where}: item {key!r} names unknown evidence {evidence!r} (known: "
+                    f"{', '.join(EVIDENCE_KINDS)})"
+                )
+            items.append(GateItem(key=key, text=text, evidence=evidence))
         gates[phase] = PhaseGate(
             phase=phase,
             goal=str(entry.get("goal", "")).strip(),

@@ -7,6 +7,7 @@ stylesheet keeps tables and charts from splitting across pages.
 from __future__ import annotations
 
 import html
+import re
 
 import plotly.io as pio
 
@@ -33,8 +34,9 @@ p.meta { color: var(--muted); margin: 0 0 1rem; }
 p.empty { color: var(--muted); font-style: italic; }
 table { border-collapse: collapse; width: 100%; margin: .5rem 0 1rem; font-size: .9rem; }
 th, td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left;
-         vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f1f4f7; }
+         vertical-align: top; word-break: normal; overflow-wrap: break-word; hyphens: manual; }
+th { background: #f1f4f7; overflow-wrap: normal; }
+.nw { white-space: nowrap; }
 table.kv th { width: 30%; }
 figure { margin: .5rem 0 1.2rem; }
 figcaption { color: var(--muted); font-size: .85rem; }
@@ -57,10 +59,19 @@ def _multiline(value: str) -> str:
     return "<br>".join(_text(line) for line in str(value).splitlines())
 
 
+_HYPHENATED = re.compile(r"[^\s<>]*\w-\w[^\s<>]*")
+
+
+def _cell(value: str) -> str:
+    """A table cell's text: lines kept, and a hyphenated word (a date, "subject-matter") kept
+    on one line — a browser would break it at its hyphens in a narrow column."""
+    return _HYPHENATED.sub(lambda m: f'<span class="nw">{m.group(0)}</span>', _multiline(value))
+
+
 def _table(headers, rows, css_class: str = "") -> str:
-    head = "".join(f"<th>{_text(h)}</th>" for h in headers)
+    head = "".join(f"<th>{_cell(h)}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_multiline(cell)}</td>" for cell in row) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{_cell(cell)}</td>" for cell in row) + "</tr>" for row in rows
     )
     klass = f' class="{css_class}"' if css_class else ""
     return f"<table{klass}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -89,7 +100,7 @@ def _section(section: Section, level: int, state: dict[str, bool]) -> str:
             parts.append("<ul>" + "".join(f"<li>{_text(i)}</li>" for i in block.items) + "</ul>")
         elif isinstance(block, KeyValues):
             rows = "".join(
-                f"<tr><th>{_text(k)}</th><td>{_multiline(v)}</td></tr>" for k, v in block.pairs
+                f"<tr><th>{_cell(k)}</th><td>{_cell(v)}</td></tr>" for k, v in block.pairs
             )
             parts.append(f'<table class="kv"><tbody>{rows}</tbody></table>')
         elif isinstance(block, Table):

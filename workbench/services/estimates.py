@@ -189,6 +189,7 @@ class InputSpec:
         help: the formula the input feeds (``INPUT_HELP``).
         minimum, maximum: the valid interval's ends (None = unbounded); an end may be open.
         requirement: the interval in words, e.g. "must be > 0 and <= 1".
+        why: why the bounds are where they are (plausible bounds), or "".
     """
 
     key: str
@@ -197,6 +198,7 @@ class InputSpec:
     minimum: float | None
     maximum: float | None
     requirement: str
+    why: str = ""
 
 
 def _specs(model: InputModel, cls: type) -> dict[str, InputSpec]:
@@ -213,6 +215,7 @@ def _specs(model: InputModel, cls: type) -> dict[str, InputSpec]:
             minimum=rule.minimum,
             maximum=rule.maximum,
             requirement=rule.requirement(),
+            why=rule.why,
         )
     return specs
 
@@ -507,6 +510,8 @@ class ScenarioPublic:
     created_at: datetime
     updated_at: datetime
     version: int
+    was_report_scenario: bool = False
+    """Set on a deleted scenario that was the one the report used (its undo chooses it again)."""
 
     def inputs(self) -> tuple[CostModelInputs, ValueModelInputs]:
         """The stored inputs as domain objects."""
@@ -773,13 +778,18 @@ def delete_scenario(
             project_id=project_id,
             public=_as_fields,
         )
-        deleted = _public(row)
+        project = session.get(Project, project_id)
+        chosen = project is not None and project.report_scenario_id == scenario_id
+        deleted = replace(_public(row), was_report_scenario=chosen)
+        if chosen:  # the report no longer has a chosen scenario: say so, never a dangling id
+            _set_report_scenario(session, project_id, None)
         crud.record_activity(
             session,
             project_id=project_id,
             actor=actor,
             action="scenario deleted",
-            summary=f"Deleted scenario {row.name!r}.",
+            summary=f"Deleted scenario {row.name!r}."
+            + (" The report has no chosen scenario now." if chosen else ""),
             changes={
                 "scenario_id": scenario_id,
                 "name": row.name,
@@ -834,12 +844,21 @@ def restore_scenario(engine: Engine, *, deleted: ScenarioPublic, actor: str) -> 
             .values(version=deleted.version + 1)
             .execution_options(synchronize_session=False)
         )
+        project = session.get(Project, deleted.project_id)
+        chosen_again = (
+            deleted.was_report_scenario
+            and project is not None
+            and project.report_scenario_id is None  # nobody chose another one meanwhile
+        )
+        if chosen_again:
+            _set_report_scenario(session, deleted.project_id, scenario.id)
         crud.record_activity(
             session,
             project_id=deleted.project_id,
             actor=actor,
             action="scenario restored",
-            summary=f"Restored the deleted scenario {deleted.name!r} (undo of the delete).",
+            summary=f"Restored the deleted scenario {deleted.name!r} (undo of the delete)."
+            + (" The report uses it again." if chosen_again else ""),
             changes={"scenario_id": scenario.id, "name": deleted.name, "seed": deleted.seed},
         )
         session.commit()
@@ -865,6 +884,113 @@ def list_scenarios(engine: Engine, project_id: int) -> list[ScenarioPublic]:
             .order_by(func.lower(Scenario.name), col(Scenario.id))
         ).all()
         return [_public(row) for row in rows]
+
+
+def _set_report_scenario(session: Session, project_id: int, scenario_id: int | None) -> None:
+    """Point the project's report at a scenario (or at none). Not a charter edit: the project's
+    version stays, so nobody's open charter form turns stale because of it."""
+    session.execute(
+        update(Project)
+        .where(col(Project.id) == project_id)
+        .values(report_scenario_id=scenario_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+@dataclass(frozen=True)
+class ReportScenario:
+    """The scenario a project's report shows, and how it was picked.
+
+    Attributes:
+        scenario: the scenario, or None when the project has none saved.
+        chosen: True when someone chose it for the report on Cost & value; False when none is
+            chosen and the report falls back to the most recently saved one (it says so).
+    """
+
+    scenario: ScenarioPublic | None
+    chosen: bool
+
+    @property
+    def scenario_id(self) -> int | None:
+        return None if self.scenario is None else self.scenario.id
+
+    def sentence(self) -> str:
+        """How the report (and the page) name the scenario, in one sentence."""
+        if self.scenario is None:
+            return "No scenario is saved yet."
+        if self.chosen:
+            return f"Scenario “{self.scenario.name}”, chosen for the report."
+        return (
+            f"Scenario “{self.scenario.name}”, the most recently saved one: no scenario is "
+            "chosen for the report yet (choose one on Cost & value)."
+        )
+
+
+def report_scenario(engine: Engine, project_id: int) -> ReportScenario:
+    """The scenario the report shows: the chosen one, else the most recently saved one."""
+    with Session(engine) as session:
+        project = session.get(Project, project_id)
+        if project is None:
+            raise NotFound(f"There is no project with id {project_id}.")
+        chosen_id = project.report_scenario_id
+        row = session.get(Scenario, chosen_id) if chosen_id is not None else None
+        if row is not None and row.project_id == project_id:
+            return ReportScenario(_public(row), chosen=True)
+    return ReportScenario(latest_estimate_summary(engine, project_id), chosen=False)
+
+
+def choose_report_scenario(
+    engine: Engine,
+    *,
+    project_id: int,
+    scenario_id: int | None,
+    expected_current: int | None,
+    actor: str,
+) -> ReportScenario:
+    """Choose the scenario the report uses (None: no choice, the report falls back to the most
+    recently saved one), as the user saw the current choice (``expected_current``).
+
+    Raises NotFound when the scenario is not on the project (deleted?), and InvalidInput when
+    someone else changed the choice since (nothing changed).
+    """
+    actor = check_actor(actor)
+    with Session(engine) as session:
+        project = session.get(Project, project_id)
+        if project is None:
+            raise NotFound(f"There is no project with id {project_id}.")
+        row = None
+        if scenario_id is not None:
+            row = session.get(Scenario, scenario_id)
+            if row is None or row.project_id != project_id:
+                raise NotFound("That scenario is not on this project any more (deleted?).")
+        current = project.report_scenario_id
+        if current != expected_current:
+            now = session.get(Scenario, current) if current is not None else None
+            named = f"“{now.name}”" if now is not None else "no scenario"
+            raise InvalidInput(
+                {
+                    "report_scenario": f"Not changed: someone chose {named} for the report "
+                    "meanwhile. Look at the choice again and choose once more if you still "
+                    "want to."
+                }
+            )
+        if current == scenario_id:
+            return report_scenario(engine, project_id)
+        _set_report_scenario(session, project_id, scenario_id)
+        crud.record_activity(
+            session,
+            project_id=project_id,
+            actor=actor,
+            action="report scenario chosen",
+            summary=(
+                f"The report uses scenario {row.name!r}."
+                if row is not None
+                else "No scenario is chosen for the report any more."
+            ),
+            changes={"report_scenario_id": [current, scenario_id]},
+        )
+        session.commit()
+    return report_scenario(engine, project_id)
 
 
 def latest_estimate_summary(engine: Engine, project_id: int) -> ScenarioPublic | None:

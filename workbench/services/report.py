@@ -11,9 +11,12 @@ from workbench.charts.assessment import drivers_figure
 from workbench.charts.demos import demo_timeline
 from workbench.charts.estimates import cost_breakdown, tornado
 from workbench.charts.experiments import experiment_timeline
+from workbench.domain.estimates import InvalidEstimateInput
 from workbench.domain.lifecycle import Phase
 from workbench.domain.money import format_usd
+from workbench.errors import InvalidInput
 from workbench.models import NoteKind
+from workbench.reference.gates import default_gates
 from workbench.reference.questions import load_question_bank
 from workbench.reporting.document import (
     BulletList,
@@ -29,6 +32,7 @@ from workbench.services import assessment as assessment_service
 from workbench.services import demos as demo_service
 from workbench.services import estimates as estimate_service
 from workbench.services import experiments as experiment_service
+from workbench.services import gate_evidence as gate_evidence_service
 from workbench.services import interviews as interview_service
 from workbench.services import parking_lot as parking_lot_service
 from workbench.services import projects as project_service
@@ -85,18 +89,41 @@ def _range(result) -> str:
 
 
 def _estimates(engine: Engine, project_id: int) -> tuple[Section, str]:
-    """The estimates section, and the one-line cost/value range for the summary."""
-    scenario = estimate_service.latest_estimate_summary(engine, project_id)
+    """The estimates section, and the one-line cost/value range for the summary.
+
+    It shows the scenario chosen for the report on Cost & value (the page opens on the same
+    one); with none chosen, the most recently saved one, and says so.
+    """
+    report = estimate_service.report_scenario(engine, project_id)
+    scenario = report.scenario
     if scenario is None:
         return Section("Estimates", (empty("cost or value estimates"),)), ""
-    cost_inputs, value_inputs = scenario.inputs()
-    result = estimate_service.estimate(cost_inputs, value_inputs, seed=scenario.seed)
+    try:
+        cost_inputs, value_inputs = scenario.inputs()
+        result = estimate_service.estimate(cost_inputs, value_inputs, seed=scenario.seed)
+    except (InvalidEstimateInput, InvalidInput):  # stored before today's plausible bounds
+        return (
+            Section(
+                "Estimates",
+                (
+                    Paragraph(report.sentence()),
+                    Paragraph(
+                        "Its inputs are outside today's plausible bounds, so its figures are "
+                        "not shown: open it on Cost & value, fix the inputs marked there and "
+                        "update it.",
+                        emphasis=True,
+                    ),
+                ),
+            ),
+            "",
+        )
     summary = result.summary
     horizon = f"{summary.horizon_months:g} months"
+    how = "chosen for the report" if report.chosen else "the most recently saved; none chosen"
     pairs = (
         (
             "Scenario",
-            f"{scenario.name} (saved {scenario.updated_at:%Y-%m-%d} by "
+            f"{scenario.name} ({how}; saved {scenario.updated_at:%Y-%m-%d} by "
             f"{scenario.created_by}; seed {scenario.seed}, {summary.draws:,} draws)",
         ),
         (f"Total cost over {horizon}, likely", format_usd(result.cost.total_usd)),
@@ -135,6 +162,7 @@ def _estimates(engine: Engine, project_id: int) -> tuple[Section, str]:
         ],
     )
     blocks = [
+        Paragraph(report.sentence()),
         KeyValues(pairs),
         lines,
         Chart(
@@ -156,11 +184,42 @@ def _estimates(engine: Engine, project_id: int) -> tuple[Section, str]:
             )
         )
     headline = (
-        f"Estimated cost {_range(summary.total)} over {horizon}; "
+        f"Estimated cost {format_usd(result.cost.total_usd)} likely, "
+        f"{_range(summary.total)} over {horizon}; "
         f"net value {_range(summary.net_value_per_year)} per year "
-        f"(scenario {scenario.name!r})."
+        f"(scenario “{scenario.name}”"
+        + (", chosen for the report)." if report.chosen else ", the latest saved; none chosen).")
     )
     return Section("Estimates", tuple(blocks)), headline
+
+
+def _gates(engine: Engine, detail: ProjectDetail) -> Section:
+    """Each gate up to the current phase: its items, ticked or not, and what the records show
+    (the same evidence the Charter's checklist shows beside each item)."""
+    gates = default_gates()
+    evidence = gate_evidence_service.evidence_by_phase(engine, detail.project.id, gates)
+    current = Phase(detail.project.phase)
+    rows = []
+    for phase in Phase:
+        if phase.index > current.index:
+            break
+        done = detail.done_gate_items.get(phase, frozenset())
+        for item in gates[phase].items:
+            found = evidence[phase].get(item.key)
+            shown = "—"
+            if found is not None:
+                shown = ("Evidence: " if found.found else "No evidence yet: ") + found.text
+            rows.append((phase.label, item.text, "yes" if item.key in done else "no", shown))
+    return Section(
+        "Phase gates",
+        (
+            Paragraph(
+                "Each gate item up to the current phase, whether the team ticked it, and the "
+                "record that satisfies it when the workbench holds one."
+            ),
+            table(("Phase", "Gate item", "Ticked", "Evidence in the records"), rows),
+        ),
+    )
 
 
 def _risks(engine: Engine, project_id: int) -> Section:
@@ -540,6 +599,7 @@ def build_report(
         ("parking lot", lambda: _parking_lot(engine, project_id, today)),
         ("demo schedule", demo_plan),
         ("interview findings", lambda: _interviews(engine, project_id, now)),
+        ("phase gates", lambda: _gates(engine, detail)),
         ("decision log", lambda: _decision_log(engine, project_id)),
     ]
     sections = []

@@ -15,6 +15,7 @@ from workbench.ui.estimates_state import (
     CUSTOM,
     NEURAL_FIELDS,
     EstimateState,
+    literal,
 )
 
 ROLE_HEADERS = {"people": "People", "weeks": "Weeks", "weekly_rate_usd": "Weekly rate (USD)"}
@@ -68,6 +69,11 @@ RANGE_HELP = (
 )
 
 
+def valid_text(spec: svc.InputSpec) -> str:
+    """The input's valid interval for its help, with the reason of a plausible bound."""
+    return f"Valid: {spec.requirement}" + (f" ({spec.why})." if spec.why else ".")
+
+
 def in_words(figure: float) -> str:
     """A large count for people: 350 million, 1.3 billion."""
     for size, word in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
@@ -91,31 +97,53 @@ class InputColumn:
             state.key(spec.key, part) for part in ("", "ranged", "low", "high")
         )
         state.remember(main, ranged_key, low_key, high_key)
+        # A value stored before today's plausible bounds (an old scenario) still shows, so the
+        # refusal beside it can say what to fix; new values stay within the bounds.
+        held = [state.current(name) for name in (main, low_key, high_key)]
+        held = [float(value) for value in held if isinstance(value, int | float)]
         bounds = {
-            "min_value": spec.minimum,
-            "max_value": spec.maximum,
+            "min_value": None if spec.minimum is None else min([spec.minimum, *held]),
+            "max_value": None if spec.maximum is None else max([spec.maximum, *held]),
             "step": step,
             "format": "%g",
         }
         left, right = st.columns([5, 2], vertical_alignment="bottom")
-        ranged = right.toggle("Range", key=ranged_key)
+        ranged = right.toggle(
+            "Range", key=ranged_key, on_change=state.range_toggled, args=(spec.key,)
+        )
         likely = left.number_input(
             spec.label,
             key=main,
-            help=f"{spec.help}\n\nValid: {spec.requirement}.\n\n{RANGE_HELP}"
+            help=f"{spec.help}\n\n{valid_text(spec)}\n\n{RANGE_HELP}"
             + (" With Range on, this is the likely value." if ranged else ""),
+            on_change=state.likely_changed,
+            args=(spec.key,),
             **bounds,
         )
         figures = [likely]
         if ranged:
             low_column, high_column = st.columns(2)
-            low = low_column.number_input(f"{spec.label}: low", key=low_key, **bounds)
-            high = high_column.number_input(f"{spec.label}: high", key=high_key, **bounds)
+            low = low_column.number_input(
+                f"{spec.label}: low",
+                key=low_key,
+                on_change=state.end_changed,
+                args=(spec.key, "low"),
+                **bounds,
+            )
+            high = high_column.number_input(
+                f"{spec.label}: high",
+                key=high_key,
+                on_change=state.end_changed,
+                args=(spec.key, "high"),
+                **bounds,
+            )
             figures = [low, likely, high]
             state.keep(low_key, high_key)
         state.keep(main, ranged_key)
         if max(abs(figure) for figure in figures) >= 1e6:
             st.caption("= " + " / ".join(in_words(figure) for figure in figures))
+        if note := state.take_note(spec.key):
+            st.caption(f":orange[⚠] {literal(note)}")
         self.slots[spec.key] = st.empty()
 
     def cost_number(self, name: str) -> None:
@@ -229,9 +257,13 @@ class InputColumn:
                 width="stretch",
                 column_config=column_config,
             )
+            state.roles()  # read the edits now: a widened range is said right here
+            if note := state.take_note("cost.roles"):
+                st.caption(f":orange[⚠] {literal(note)}")  # role names are the user's text
             st.caption(
                 "People = Σ people × weeks × weekly rate, per role. Use a fully loaded weekly "
-                "rate (salary and overhead), as agreed with finance."
+                "rate (salary and overhead), as agreed with finance. Plausible bounds: up to "
+                "10,000 people of a role, 520 weeks (ten years), $1,000,000 a person-week."
             )
             self.slots["cost.roles"] = st.empty()
 

@@ -92,18 +92,24 @@ def results(result: svc.Estimate, p: str) -> None:
     )
 
     st.markdown("**One training run**")
-    row = st.columns(3)
-    row[0].metric(
-        "GPU-hours",
-        f"{result.cost.training_gpu_hours:,.0f}",
-        help=f"Training FLOPs = 6 · N · D; {svc.GPU_HOURS_FORMULA}.",
-    )
-    row[1].metric(
-        "Wall-clock days",
-        f"{result.cost.training_wall_clock_days:,.1f}",
-        help="GPU-hours / GPUs / 24.",
-    )
-    row[2].metric("CO2 (kg)", f"{result.cost.training_co2_kg:,.1f}", help=svc.CO2_FORMULA)
+    if summary.training_gpu_hours.high > 0:  # a neural network is trained
+        row = st.columns(3)
+        row[0].metric(
+            "GPU-hours",
+            f"{result.cost.training_gpu_hours:,.0f}",
+            help=f"Training FLOPs = 6 · N · D; {svc.GPU_HOURS_FORMULA}.",
+        )
+        row[1].metric(
+            "Wall-clock days",
+            f"{result.cost.training_wall_clock_days:,.1f}",
+            help="GPU-hours / GPUs / 24.",
+        )
+        row[2].metric("CO2 (kg)", f"{result.cost.training_co2_kg:,.1f}", help=svc.CO2_FORMULA)
+    else:
+        st.caption(
+            "No neural network is trained in this estimate: GPU-hours, wall-clock days and "
+            "CO2 do not apply (and no chart lists the GPU inputs)."
+        )
 
     breakdown_tab, tornado_tab, spread_tab = st.tabs(
         ["Cost breakdown", "What moves the result", "Spread of the total"], key=f"{p}_chart_tab"

@@ -12,7 +12,7 @@ import streamlit as st
 
 from workbench.errors import InvalidInput, NotFound
 from workbench.services import estimates as svc
-from workbench.ui.estimates_state import EstimateState
+from workbench.ui.estimates_state import EstimateState, literal
 from workbench.ui.forms import FORM_ERROR, NO_VERSION, Form, Success
 
 LABELS = {
@@ -149,7 +149,7 @@ def save_form(
         if scenario is not None and form.scenario_id == scenario.id:
             with submit[1]:
                 form.second_submit_button(
-                    f"Update “{scenario.name}”", update, success="Scenario updated."
+                    f"Update “{literal(scenario.name)}”", update, success="Scenario updated."
                 )
 
 
@@ -190,6 +190,7 @@ def _delete_form(state: EstimateState, project_id: int, scenario: svc.ScenarioPu
         )
         st.session_state[state.named("undo")] = deleted
         st.session_state.pop(state.named("pick"), None)
+        Form(f"{state.p}_report").reset()  # the report's choice may have gone with it
         if state.loaded_id == scenario.id:
             state.set_loaded(None)
             restart_form(state)
@@ -221,6 +222,7 @@ def _undo(state: EstimateState, actor: str) -> None:
         except InvalidInput as error:
             raise InvalidInput({FORM_ERROR: "; ".join(error.errors.values())}) from error
         st.session_state.pop(state.named("undo"), None)
+        Form(f"{state.p}_report").reset()  # the undo may have chosen it again
         return restored
 
     st.warning("Scenario deleted (the activity log keeps its inputs):", icon=":material/delete:")
@@ -230,11 +232,92 @@ def _undo(state: EstimateState, actor: str) -> None:
     )
 
 
+def _open_report_scenario(state: EstimateState, scenario_id: int) -> None:
+    _load(state, scenario_id)
+
+
+def report_choice(
+    state: EstimateState,
+    project_id: int,
+    report: svc.ReportScenario,
+    loaded: svc.ScenarioPublic | None,
+    actor: str,
+) -> None:
+    """Which scenario the report shows, by name; whether the figures on the page are that
+    scenario's; and the explicit choice of the scenario being edited for the report."""
+    form = Form(f"{state.p}_report", version=report.scenario_id if report.chosen else None)
+    shown = report.scenario
+    form.messages()
+    if shown is None:
+        st.caption(
+            "The report has no cost estimate yet: save these inputs as a scenario, then choose "
+            "it for the report.",
+        )
+    elif report.chosen:
+        st.success(
+            f"The report uses the scenario **{literal(shown.name)}** (chosen for the report).",
+            icon=":material/summarize:",
+        )
+    else:
+        st.warning(
+            "No scenario is chosen for the report: it shows the most recently saved one, "
+            f"**{literal(shown.name)}**. Choose the scenario the report should show.",
+            icon=":material/summarize:",
+        )
+    mine = loaded is not None and shown is not None and loaded.id == shown.id
+    if shown is not None and not mine:
+        what = (
+            f"the scenario “{literal(loaded.name)}”"
+            if loaded is not None
+            else "the built-in defaults"
+        )
+        st.caption(f"The figures below are {what}, not the report's.")
+        st.button(
+            "Open the report's scenario",
+            on_click=_open_report_scenario,
+            args=(state, shown.id),
+            icon=":material/file_open:",
+            key=state.named("open_report"),
+        )
+    elif mine:
+        st.caption("The figures below are the report's.")
+    if loaded is not None and not (report.chosen and mine):
+
+        def choose(form: Form) -> svc.ReportScenario:
+            try:
+                return svc.choose_report_scenario(
+                    state.engine,
+                    project_id=project_id,
+                    scenario_id=loaded.id,
+                    expected_current=form.version,
+                    actor=actor,
+                )
+            except InvalidInput as error:
+                raise InvalidInput({FORM_ERROR: " ".join(error.errors.values())}) from error
+
+        form.button(
+            "Use this scenario for the report",
+            choose,
+            success="The report now uses this scenario.",
+            icon=":material/task_alt:",
+            help="The scenario being edited (named above) becomes the one the scoping report "
+            "shows. Unsaved changes are not part of it: update the scenario first.",
+        )
+
+
 def saved_scenarios(
-    state: EstimateState, project_id: int, scenarios: Sequence[svc.ScenarioPublic], actor: str
+    state: EstimateState,
+    project_id: int,
+    scenarios: Sequence[svc.ScenarioPublic],
+    actor: str,
+    report_id: int | None = None,
 ) -> svc.ScenarioPublic | None:
-    """Pick, load and delete saved scenarios; returns the one loaded into the page, if any."""
-    names = {scenario.id: scenario.name for scenario in scenarios}
+    """Pick, load and delete saved scenarios; returns the one loaded into the page, if any.
+    `report_id`: the scenario the report uses (marked in the picker)."""
+    names = {
+        scenario.id: scenario.name + (" · the report's" if scenario.id == report_id else "")
+        for scenario in scenarios
+    }
     by_id = {scenario.id: scenario for scenario in scenarios}
     st.markdown("**Saved scenarios**")
     if scenarios:
@@ -277,7 +360,7 @@ def saved_scenarios(
     loaded = by_id.get(state.loaded_id) if state.loaded_id is not None else None
     if loaded:
         st.info(
-            f"Editing **{loaded.name}** (version {loaded.version}). Changes stay here "
+            f"Editing **{literal(loaded.name)}** (version {loaded.version}). Changes stay here "
             "until you update it or save them as a new scenario.",
             icon=":material/edit_note:",
         )

@@ -9,6 +9,7 @@ Keys are per project (``est<pid>:…``), so two projects' pages never share an i
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from contextlib import suppress
 from typing import Any
@@ -34,6 +35,11 @@ NEURAL_FIELDS = (
     "price_per_gpu_hour_usd",
 )
 CLASSICAL_FIELDS = ("minutes_per_run", "trials", "folds", "price_per_instance_hour_usd")
+
+
+def literal(text: str) -> str:
+    """People's words (a scenario's or a role's name) as they typed them, not as Markdown."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text)).replace("\n", " ")
 
 
 @st.cache_data(show_spinner=False)
@@ -74,8 +80,11 @@ def roles_frame(roles: list, ranged: bool) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def roles_from_frame(frame: pd.DataFrame, ranged: bool) -> list[dict]:
-    """The people table as the cost model's roles; blank low/high mean a fixed value."""
+def roles_from_frame(
+    frame: pd.DataFrame, ranged: bool, widened: list[str] | None = None
+) -> list[dict]:
+    """The people table as the cost model's roles; blank low/high mean a fixed value. A likely
+    value outside its low–high range widens the range (each widening is said in `widened`)."""
     roles = []
     for row in frame.to_dict("records"):
         name = row.get("role")
@@ -89,6 +98,13 @@ def roles_from_frame(frame: pd.DataFrame, ranged: bool) -> list[dict]:
             low, high = cells.get(f"{field}_low"), cells.get(f"{field}_high")
             low = likely if low is None else low
             high = likely if high is None else high
+            if ranged and likely is not None and not low <= likely <= high:
+                low, high = min(low, likely), max(high, likely)
+                if widened is not None:
+                    widened.append(
+                        f"{name or 'A role'}: {field.replace('_', ' ')} range widened to "
+                        f"{low:g} – {high:g} to include the likely value {likely:g}."
+                    )
             if ranged and likely is not None and (low, high) != (likely, likely):
                 role[field] = {"low": low, "likely": likely, "high": high}
             else:
@@ -112,7 +128,9 @@ def _edited(frame: pd.DataFrame, edits: Mapping[str, Any]) -> pd.DataFrame:
 class EstimateState:
     """The inputs of one project's Cost & value page in this browser session."""
 
-    def __init__(self, project_id: int) -> None:
+    def __init__(self, project_id: int, opening: svc.ScenarioPublic | None = None) -> None:
+        """`opening`: the scenario the page opens on in a new session (the report's), if any;
+        without one it opens on the starter inputs."""
         self.p = f"est{project_id}"
         self.hardware, self.regions = reference_tables()
         self.store_key = f"{self.p}:store"
@@ -120,10 +138,14 @@ class EstimateState:
         self.roles_base = f"{self.p}:roles:base"
         self.roles_now_key = f"{self.p}:roles:now"
         self.roles_gen = f"{self.p}:roles:gen"
+        self.notes_key = f"{self.p}:notes"
         if self.store_key not in st.session_state:
-            cost, value = svc.starter_inputs(self.hardware.entries[0])
-            self.apply(cost.to_dict(), value.to_dict(), svc.DEFAULT_SEED)
-            st.session_state[self.loaded_key] = None
+            if opening is not None:
+                self.load(opening)
+            else:
+                cost, value = svc.starter_inputs(self.hardware.entries[0])
+                self.apply(cost.to_dict(), value.to_dict(), svc.DEFAULT_SEED)
+                st.session_state[self.loaded_key] = None
 
     @property
     def engine(self):
@@ -233,6 +255,71 @@ class EstimateState:
         self.apply(scenario.cost_inputs, scenario.value_inputs, scenario.seed)
         self.set_loaded(scenario.id)
 
+    # --- a range kept in order: low <= likely <= high ----------------------------------------
+
+    def note(self, spec_key: str, message: str) -> None:
+        """A message shown once under an input (a range widened, a value not taken)."""
+        st.session_state.setdefault(self.notes_key, {})[spec_key] = message
+
+    def take_note(self, spec_key: str) -> str | None:
+        return st.session_state.get(self.notes_key, {}).pop(spec_key, None)
+
+    def _set(self, name: str, value: Any) -> None:
+        st.session_state[name] = value
+        self.store[name] = value
+
+    def likely_changed(self, spec_key: str) -> None:
+        """A likely value moved outside its range widens the range, and says so; without a
+        range, low and high follow it (switching Range on starts from it)."""
+        likely = st.session_state[self.key(spec_key)]
+        if not self.current(self.key(spec_key, "ranged")):
+            self._set(self.key(spec_key, "low"), likely)
+            self._set(self.key(spec_key, "high"), likely)
+            return
+        low, high = (
+            self.current(self.key(spec_key, "low")),
+            self.current(self.key(spec_key, "high")),
+        )
+        if low <= likely <= high:
+            return
+        low, high = min(low, likely), max(high, likely)
+        self._set(self.key(spec_key, "low"), low)
+        self._set(self.key(spec_key, "high"), high)
+        self.note(
+            spec_key,
+            f"Range widened to {low:g} – {high:g} to include the likely value {likely:g}.",
+        )
+
+    def end_changed(self, spec_key: str, part: str) -> None:
+        """A low above the likely value (or a high below it) is not taken: the end keeps its
+        value and the input says why, so the results stay."""
+        value = st.session_state[self.key(spec_key, part)]
+        likely = self.current(self.key(spec_key))
+        if (part == "low" and value <= likely) or (part == "high" and value >= likely):
+            return
+        kept = self.store.get(self.key(spec_key, part), likely)
+        kept = min(kept, likely) if part == "low" else max(kept, likely)
+        self._set(self.key(spec_key, part), kept)
+        side = "above" if part == "low" else "below"
+        self.note(
+            spec_key,
+            f"{part.capitalize()} {value:g} is {side} the likely value {likely:g}: not taken, the "
+            f"{part} end stays {kept:g}. Move the likely value first to go further.",
+        )
+
+    def range_toggled(self, spec_key: str) -> None:
+        """Switching Range on starts from the likely value when the old ends do not hold it."""
+        if not st.session_state[self.key(spec_key, "ranged")]:
+            return
+        likely = self.current(self.key(spec_key))
+        low, high = (
+            self.current(self.key(spec_key, "low")),
+            self.current(self.key(spec_key, "high")),
+        )
+        if not low <= likely <= high:
+            self._set(self.key(spec_key, "low"), likely)
+            self._set(self.key(spec_key, "high"), likely)
+
     # --- the pickers' and switches' callbacks ------------------------------------------------
 
     def _fix(self, spec_key: str, figure: float) -> None:
@@ -292,7 +379,10 @@ class EstimateState:
             return list(st.session_state.get(self.roles_now_key, []))
         ranged = bool(self.current(self.roles_ranged))
         frame = roles_frame(st.session_state[self.roles_base], ranged)
-        roles = roles_from_frame(_edited(frame, st.session_state[self.editor_key]), ranged)
+        widened: list[str] = []
+        roles = roles_from_frame(_edited(frame, st.session_state[self.editor_key]), ranged, widened)
+        if widened:
+            self.note("cost.roles", " ".join(widened))
         st.session_state[self.roles_now_key] = roles
         return roles
 
