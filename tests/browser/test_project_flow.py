@@ -65,7 +65,7 @@ def test_create_edit_and_find_a_project(streamlit_server, page):
     page.get_by_role("link", name="Portfolio").click()
     wait_idle(page)
     expect(page.get_by_role("heading", name="Portfolio")).to_be_visible()
-    grid = page.get_by_test_id("stDataFrame")
+    grid = page.get_by_test_id("stDataFrame").first  # the projects table, above the chart
     expect(grid.locator("td", has_text="Churn early warning")).to_have_count(1)
     screenshot(page, "portfolio")
 
