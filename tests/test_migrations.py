@@ -4,6 +4,7 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from workbench.db import alembic_config, make_engine, migrate
 
@@ -34,14 +35,20 @@ def test_every_revision_upgrades_a_populated_database_without_losing_rows(empty_
         command.upgrade(config, revision.revision)
         with engine.begin() as connection:
             inserted += 1
+            # From 0005 on a row written outside the app states its unique name key too.
+            keyed = "name_key" in {c["name"] for c in inspect(connection).get_columns("project")}
             connection.execute(
                 text(
                     "INSERT INTO project (name, problem, why_now, current_process, affected,"
                     " minimum_useful_performance, baseline, sponsor, owner, phase, created_at,"
-                    " updated_at, version) VALUES (:name, 'p', '', '', '', '', '', '', '',"
-                    " 'planning', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+                    f" updated_at, version{', name_key' if keyed else ''}) VALUES (:name, 'p',"
+                    " '', '', '', '', '', '', '', 'planning', CURRENT_TIMESTAMP,"
+                    f" CURRENT_TIMESTAMP, 1{', :key' if keyed else ''})"
                 ),
-                {"name": f"Project from {revision.revision}"},
+                {
+                    "name": f"Project from {revision.revision}",
+                    "key": f"project {revision.revision}",
+                },
             )
     command.upgrade(config, "head")
     with engine.connect() as connection:
@@ -117,3 +124,121 @@ def test_upgrade_to_unique_experiment_names_keeps_and_renames_duplicates(empty_u
     ]
     assert [name for project_id, name in stored if project_id == two] == ["Forest"]
     assert logs == [experiment_ids[1]]  # no table rebuilt: the time logged is still there
+
+
+def _insert_project(connection, name: str) -> int:
+    connection.execute(
+        text(
+            "INSERT INTO project (name, problem, why_now, current_process, affected,"
+            " minimum_useful_performance, baseline, sponsor, owner, phase, created_at,"
+            " updated_at, version) VALUES (:name, '', '', '', '', '', '', '', '',"
+            " 'planning', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+        ),
+        {"name": name},
+    )
+    return connection.execute(text("SELECT max(id) FROM project")).scalar_one()
+
+
+def _insert_feature(connection, project_id: int, name: str) -> int:
+    connection.execute(
+        text(
+            "INSERT INTO feature (project_id, name, description, estimate_days, owner, position,"
+            " status, smes, milestone, created_at, updated_at, version) VALUES (:project, :name,"
+            " '', 5, '', 0, 'planned', '', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+        ),
+        {"project": project_id, "name": name},
+    )
+    return connection.execute(text("SELECT max(id) FROM feature")).scalar_one()
+
+
+def _insert_demo(connection, project_id: int, title: str, held_on: str) -> int:
+    connection.execute(
+        text(
+            "INSERT INTO demo (project_id, title, held_on, demo_type, format, audience, shown,"
+            " decisions, recorded_by, recorded_at) VALUES (:project, :title, :day, 'light', '',"
+            " '', '', '', 'Ann', CURRENT_TIMESTAMP)"
+        ),
+        {"project": project_id, "title": title, "day": held_on},
+    )
+    return connection.execute(text("SELECT max(id) FROM demo")).scalar_one()
+
+
+def test_upgrade_to_unique_features_and_demos_keeps_and_renames_duplicates(empty_url):
+    """0005: features repeated within a project (ignoring case and spaces) and demos recorded
+    twice on a day keep every row and what hangs off them; later duplicates are renamed
+    "(2)", "(3)" (skipping a name the project has); afterwards the index refuses a repeat."""
+    config = alembic_config(empty_url)
+    command.upgrade(config, "0004")
+    engine = make_engine(empty_url)
+    with engine.begin() as connection:
+        one, two = _insert_project(connection, "One"), _insert_project(connection, "Two")
+        _insert_project(connection, " ONE")  # the same project name, ignoring case and spaces
+        names = ["Upload", "upload ", "Search", "UPLOAD", "Upload (2)", "Export  csv"]
+        features = [_insert_feature(connection, one, name) for name in names]
+        features.append(_insert_feature(connection, one, "export CSV"))
+        features.append(_insert_feature(connection, two, "Upload"))
+        connection.execute(
+            text(
+                "INSERT INTO feature_task (feature_id, text, done, created_by, created_at)"
+                " VALUES (:feature, 'write tests', false, 'Ann', CURRENT_TIMESTAMP)"
+            ),
+            {"feature": features[3]},
+        )
+        demos = [
+            _insert_demo(connection, one, "Sprint demo", "2026-11-20"),
+            _insert_demo(connection, one, "sprint DEMO", "2026-11-20"),
+            _insert_demo(connection, one, "Sprint demo", "2026-11-27"),
+            _insert_demo(connection, two, "Sprint demo", "2026-11-20"),
+        ]
+        connection.execute(
+            text("INSERT INTO demo_feedback (demo_id, attendee, feedback) VALUES (:d, 'Bo', 'ok')"),
+            {"d": demos[1]},
+        )
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT id, project_id, name, name_key FROM feature ORDER BY id")
+        ).all()
+        demo_rows = connection.execute(
+            text("SELECT id, title, title_key FROM demo ORDER BY id")
+        ).all()
+        task_feature = connection.execute(text("SELECT feature_id FROM feature_task")).scalar()
+        feedback_demo = connection.execute(text("SELECT demo_id FROM demo_feedback")).scalar()
+        projects = connection.execute(text("SELECT name, name_key FROM project ORDER BY id")).all()
+    assert [tuple(row) for row in projects] == [
+        ("One", "one"),
+        ("Two", "two"),
+        (" ONE (2)", "one (2)"),
+    ]
+    assert [row.id for row in stored] == features
+    assert [row.name for row in stored] == [
+        "Upload",
+        "upload (3)",
+        "Search",
+        "UPLOAD (4)",
+        "Upload (2)",
+        "Export  csv",
+        "export CSV (2)",
+        "Upload",
+    ]
+    assert [row.name_key for row in stored][:3] == ["upload", "upload (3)", "search"]
+    assert stored[5].name_key == "export csv"
+    assert [(row.title, row.title_key) for row in demo_rows] == [
+        ("Sprint demo", "sprint demo"),
+        ("sprint DEMO (2)", "sprint demo (2)"),
+        ("Sprint demo", "sprint demo"),
+        ("Sprint demo", "sprint demo"),
+    ]
+    assert task_feature == features[3]
+    assert feedback_demo == demos[1]
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO feature (project_id, name, name_key, description, estimate_days,"
+                " owner, position, status, smes, milestone, created_at, updated_at, version)"
+                " VALUES (:project, 'SEARCH', 'search', '', 5, '', 0, 'planned', '', false,"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+            ),
+            {"project": one},
+        )
+    engine.dispose()

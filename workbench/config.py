@@ -31,3 +31,14 @@ def sqlite_busy_timeout_ms() -> int:
     except ValueError:
         return DEFAULT_SQLITE_BUSY_TIMEOUT_MS
     return value if value >= 0 else DEFAULT_SQLITE_BUSY_TIMEOUT_MS
+
+
+# Workspace admins: identities (e-mail addresses, else subjects) who may see and change every
+# project and manage its members. `[workbench] admins = [...]` in the secrets adds to them.
+ADMINS_VARIABLE = "WORKBENCH_ADMINS"
+
+
+def admins() -> frozenset[str]:
+    """`WORKBENCH_ADMINS` (comma-separated identities), trimmed and lower-cased."""
+    raw = os.environ.get(ADMINS_VARIABLE, "")
+    return frozenset(name.strip().lower() for name in raw.split(",") if name.strip())

@@ -19,6 +19,7 @@ from workbench.models import (
     SuccessCriterion,
     SuccessCriterionIn,
 )
+from workbench.models.base import name_key
 
 
 def record_activity(
@@ -43,8 +44,8 @@ def record_activity(
 
 
 def find_project_by_name(session: Session, *, name: str) -> Project | None:
-    """The project whose name equals `name`, ignoring case."""
-    statement = select(Project).where(func.lower(Project.name) == name.strip().lower())
+    """The project whose name equals `name`, ignoring case and spaces (as its unique index)."""
+    statement = select(Project).where(Project.name_key == name_key(name))
     return session.exec(statement).first()
 
 

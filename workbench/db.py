@@ -15,10 +15,15 @@ from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import create_engine
 
+from workbench import storable
 from workbench.config import REPO_ROOT, database_url, sqlite_busy_timeout_ms
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+# Every Session refuses, before it writes, a value that cannot be stored or read back (NUL, ±inf,
+# dates the domain cannot compute with, …): InvalidInput with a sentence, not a driver's error.
+storable.install_session_guard()
 
 # A SQLite write waits for another writer's lock (a long write, a backup, someone's `sqlite3`
 # shell) for `WORKBENCH_SQLITE_BUSY_TIMEOUT_MS` (10 s unless set), then gives up; a write that
@@ -63,8 +68,10 @@ def make_engine(url: str | None = None) -> Engine:
             connect_args={"check_same_thread": False, "timeout": sqlite_busy_timeout_ms() / 1000},
         )
         event.listen(engine, "connect", _configure_sqlite_connection)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    storable.install_statement_guard(engine)
+    return engine
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -30,6 +30,11 @@ class NotFound(LookupError):
     """The record asked for does not exist (any more)."""
 
 
+class NotAllowed(PermissionError):
+    """The acting person's role on the project does not allow this change; nothing was stored.
+    The message is a plain sentence that says what they may do and whom to ask."""
+
+
 class StaleEditError(RuntimeError):
     """Someone saved this record after you loaded it; your save was refused.
 

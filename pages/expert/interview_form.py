@@ -65,9 +65,9 @@ form.messages()
 show_unsent(form)
 for question in interview.questions:
     st.text_area(
-        form.labels[question.id],
+        plain(form.labels[question.id]),
         key=form.key(question.id),
-        help=question.help or None,
+        help=plain(question.help) if question.help else None,
         height=130,
         max_chars=interview_service.ANSWER_MAX,
         on_change=save_draft,

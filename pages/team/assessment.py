@@ -13,6 +13,7 @@ from workbench.ui.assessment_notes import open_questions_tab
 from workbench.ui.assessment_weights import Weights
 from workbench.ui.common import engine, require_project
 from workbench.ui.reference import question_bank
+from workbench.ui.text import markdown_text
 
 VERDICT_ALERTS = {
     Verdict.ML_FITS: (st.success, ":material/check_circle:"),
@@ -44,7 +45,8 @@ overview = assessment_service.assessment_overview(engine(), pid)
 
 st.title("Should we use ML?")
 st.caption(
-    f"**{project.name}** — every stakeholder answers on their own; the verdict combines all "
+    f"**{markdown_text(project.name)}** — "
+    "every stakeholder answers on their own; the verdict combines all "
     "raters and shows the answers that drove it. Questions from Burkov (ch. 1–2), Wilson "
     "(ch. 1), Géron, DSSG, Dorard's ML Canvas, Full Stack Deep Learning and Google PAIR."
 )
@@ -97,13 +99,13 @@ with banner:
                 "deciding.",
                 icon=":material/forum:",
             )
-            st.table(
+            st.table(  # renders Markdown: the raters' names (user text) are escaped
                 pd.DataFrame(
                     [
                         {
                             "Question": by_id[d.question_id].text,
                             **{
-                                f"{a.rater} ({a.role})": answer_label(
+                                f"{markdown_text(a.rater)} ({a.role})": answer_label(
                                     by_id[d.question_id], a.answer
                                 )
                                 for a in d.answers

@@ -16,7 +16,9 @@ from workbench.ui.common import (
 )
 from workbench.ui.forms import FORM_ERROR, Form, TableEditor, checklist_changes
 from workbench.ui.gate_evidence import checklist_with_evidence, offer_to_tick
+from workbench.ui.members import render_members
 from workbench.ui.project_life import render_project_life
+from workbench.ui.text import markdown_text
 
 detail = require_project()
 project = detail.project
@@ -25,7 +27,7 @@ phase = Phase(project.phase)
 gates = default_gates()
 UNDO_KEY = f"move_{pid}__undo"
 
-st.title(project.name)
+st.title(markdown_text(project.name))
 st.caption(
     f"Phase: **{phase.label}** · version {project.version} · "
     f"last updated {project.updated_at:%Y-%m-%d %H:%M} UTC"
@@ -294,5 +296,8 @@ with log_tab:
         width="stretch",
         column_config={"When (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
     )
+
+with st.expander("People and roles", icon=":material/group:"):
+    render_members(pid)
 
 render_project_life(detail)

@@ -10,6 +10,7 @@ import streamlit as st
 from workbench.services import demos as demo_service
 from workbench.ui import demos_features, demos_record, demos_schedule, demos_settings
 from workbench.ui.common import engine, require_project, today
+from workbench.ui.text import markdown_text
 
 detail = require_project()
 pid = detail.project.id
@@ -17,7 +18,8 @@ view = demo_service.demo_plan(engine(), pid, today=today())
 
 st.title("Demo plan")
 st.caption(
-    f"**{view.project_name}** · Demo each feature as soon as it is available: a light demo "
+    f"**{markdown_text(view.project_name)}** · "
+    "Demo each feature as soon as it is available: a light demo "
     "(a few slides) per feature, big demos when features come together — model-testing review, "
     "milestones, the full MVP (Wilson, ch. 3.1.3)."
 )
@@ -29,7 +31,8 @@ for flag in view.undemoed:
         else "never demoed since work started"
     )
     st.warning(
-        f"**{flag.feature}** has gone {flag.working_days_since} working days without a demo "
+        f"**{markdown_text(flag.feature)}** "
+        f"has gone {flag.working_days_since} working days without a demo "
         f"({since}; the limit is {limit}). "
         "Show it to its SMEs soon.",
         icon=":material/visibility_off:",

@@ -12,6 +12,7 @@ from workbench.ui.estimates_inputs import InputColumn
 from workbench.ui.estimates_results import ab_planner, comparison, results
 from workbench.ui.estimates_scenarios import report_choice, save_form, saved_scenarios
 from workbench.ui.estimates_state import EstimateState
+from workbench.ui.text import markdown_text
 
 detail = require_project()
 pid = detail.project.id
@@ -20,7 +21,8 @@ state = EstimateState(pid, opening=report.scenario)  # a new session opens on th
 
 st.title("Cost & value")
 st.caption(
-    f"**{detail.project.name}** — what it will cost, and what it is worth. Every number below "
+    f"**{markdown_text(detail.project.name)}** — "
+    "what it will cost, and what it is worth. Every number below "
     "can be a range: switch on **Range** to give low / likely / high. Results show the likely "
     f"value and P10–P90 from {DEFAULT_DRAWS:,} seeded draws; the formula behind each input is "
     "in its help (?)."
@@ -71,7 +73,7 @@ with estimate_tab:
                 icon=":material/error:",
             )
             for message in input_errors.values():
-                st.markdown(f"- {message}")
+                st.markdown(f"- {markdown_text(message)}")
         else:
             split = svc.value_costs(result.cost, horizon_months=result.summary.horizon_months)
             st.session_state[state.named("value_costs")] = split

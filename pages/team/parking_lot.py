@@ -20,6 +20,7 @@ from workbench.ui.parking_lot_view import (
     promote_form,
     table_row,
 )
+from workbench.ui.text import markdown_text
 
 detail = require_project()
 project = detail.project
@@ -43,7 +44,8 @@ SEEN = ("idea", "why_deferred", "status")  # the picked idea as the user saw it
 
 st.title("Parking lot")
 st.caption(
-    f'**{project.name}** · {Phase(project.phase).label}. The time box "forces teams to '
+    f"**{markdown_text(project.name)}** · "
+    f'{Phase(project.phase).label}. The time box "forces teams to '
     'postpone evaluation of things that are interesting but not essential" (Wilson ch. 3.2): '
     "write them down here with where they came from and when to look again. An idea is due "
     "for review on its revisit date or when the project reaches its revisit phase."

@@ -6,7 +6,7 @@ import streamlit as st
 
 from workbench.domain.lifecycle import Phase
 from workbench.services import projects as project_service
-from workbench.ui.common import actor, engine, open_project, project_names, today
+from workbench.ui.common import actor, engine, open_project, project_names, today, visibility
 from workbench.ui.forms import Form
 from workbench.ui.onboarding import render_welcome
 from workbench.ui.portfolio_chart import render_portfolio_chart
@@ -98,7 +98,12 @@ phases = filters[1].multiselect(
 owner = filters[2].text_input("Owned by", placeholder="exact owner name", key="portfolio_owner")
 
 projects = project_service.list_projects(
-    engine(), search=search, phases=phases, owner=owner, include_archived=show_archived_toggle()
+    engine(),
+    search=search,
+    phases=phases,
+    owner=owner,
+    include_archived=show_archived_toggle(),
+    **visibility(),
 )
 
 if projects:

@@ -18,6 +18,7 @@ from workbench.ui.risks_register import (
     column_config,
     prefill_message,
 )
+from workbench.ui.text import markdown_text
 
 detail = require_project()
 pid = detail.project.id
@@ -25,7 +26,8 @@ risks = registers.list_risks(engine(), pid)
 
 st.title("Risks")
 st.caption(
-    f"**{detail.project.name}** — what could go wrong, how likely (1–5), how bad (1–5), who "
+    f"**{markdown_text(detail.project.name)}** — "
+    "what could go wrong, how likely (1–5), how bad (1–5), who "
     "watches it and what the team does about it. Exposure = likelihood × impact."
 )
 

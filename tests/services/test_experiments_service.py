@@ -15,6 +15,7 @@ from workbench.errors import InvalidInput, StaleEditError
 from workbench.services import experiments as svc
 from workbench.services import parking_lot as lot
 from workbench.services import projects as project_service
+from workbench.services.experiments import go_no_go
 from workbench.services.registers import list_parking_lot
 
 MON = date(2026, 11, 23)
@@ -672,7 +673,7 @@ def test_go_no_go_is_all_or_nothing(engine, monkeypatch):
     """If the gate ticks fail, neither the decision nor the selection nor the phase is stored."""
     project = make_project(engine, phase=Phase.EXPERIMENTATION)
     forest = add(engine, project, "Isolation forest")
-    monkeypatch.setattr(svc, "GO_GATE_ITEMS", ("go_no_go", "no_such_gate_item"))
+    monkeypatch.setattr(go_no_go, "GO_GATE_ITEMS", ("go_no_go", "no_such_gate_item"))
     with pytest.raises(InvalidInput):
         svc.record_go_no_go(
             engine,

@@ -20,6 +20,7 @@ from workbench.models import Experiment, TimeBoxExtension, utc_now
 from workbench.services import experiments as experiment_service
 from workbench.services import parking_lot as lot
 from workbench.services import projects as project_service
+from workbench.services.experiments.overdue import _box_end
 from workbench.ui import portfolio_flags
 
 # Lengths (research, prototype) in working days, and starts relative to the pinned day: every
@@ -148,7 +149,7 @@ def test_box_end_in_constant_time_matches_counting_day_by_day():
     for offset in range(21):  # three weeks of starts: every weekday and weekend day
         start = date(2026, 11, 16) + timedelta(days=offset)
         for days in range(1, 140):
-            assert experiment_service._box_end(start, days) == add_working_days(start, days), (
+            assert _box_end(start, days) == add_working_days(start, days), (
                 start,
                 days,
             )

@@ -23,6 +23,7 @@ from workbench.models import (
     GoNoGoDecision,
     ParkingLotItem,
     Project,
+    ProjectMember,
     ProjectNote,
     Risk,
     Scenario,
@@ -34,6 +35,7 @@ from workbench.reference.questions import load_question_bank
 from workbench.services import assessment
 from workbench.services import projects as svc
 from workbench.services.project_life import (
+    ACCESS_TABLES,
     PARTS,
     archive_project,
     count_rows,
@@ -130,6 +132,7 @@ def fill_every_table(engine, pid: int) -> None:
                 source_id=demo.id,
             )
         )
+        session.add(ProjectMember(project_id=pid, identity="ann@example.com", role="owner"))
         session.exec(
             text("UPDATE project SET report_scenario_id = :s WHERE id = :id").bindparams(
                 s=scenario.id, id=pid
@@ -195,7 +198,7 @@ def orphans(engine) -> list[str]:
 
 def test_parts_name_every_table_of_a_project():
     # A table added later and forgotten here would survive a deletion and miss the export.
-    named = {part.table for part in PARTS} | {"project"}
+    named = {part.table for part in PARTS} | {"project", *ACCESS_TABLES}
     assert named == set(SQLModel.metadata.tables)
 
 

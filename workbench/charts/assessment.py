@@ -15,7 +15,7 @@ from typing import Protocol
 
 import plotly.graph_objects as go
 
-from workbench.charts.common import FONT
+from workbench.charts.common import FONT, plain
 from workbench.domain.assessment import (
     FIT_ML_FROM,
     FIT_SIMPLER_FROM,
@@ -223,7 +223,7 @@ def _portfolio_trace(
         x=[p.feasibility_score for p in points],
         y=[p.impact_score for p in points],
         mode="markers+text",
-        text=[p.name for p in points],
+        text=[plain(p.name) for p in points],
         textposition="top center",
         cliponaxis=False,
         marker=marker,
@@ -359,8 +359,8 @@ def risk_matrix_figure(risks: Sequence[RegisteredRisk]) -> go.Figure:
                 },
                 customdata=[
                     [
-                        risk.title,
-                        risk.owner or "nobody yet",
+                        plain(risk.title),
+                        plain(risk.owner) if risk.owner else "nobody yet",
                         _status(risk),
                         risk.likelihood,
                         risk.impact,
@@ -448,4 +448,5 @@ def drivers_figure(drivers: Sequence[Driver]) -> go.Figure:
 
 
 def _short(text: str, width: int = 60) -> str:
-    return "<br>".join(textwrap.wrap(text, width)[:2]) + ("…" if len(text) > 2 * width else "")
+    lines = textwrap.wrap(text, width)[:2]
+    return "<br>".join(plain(line) for line in lines) + ("…" if len(text) > 2 * width else "")

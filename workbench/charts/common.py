@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 import plotly.graph_objects as go
 
 FONT = {"family": "Source Sans Pro, sans-serif"}
 TODAY_COLOUR = "#c62828"
+
+
+def plain(text: object) -> str:
+    """Someone's text for a plotly label, tick, hover or annotation, shown as typed.
+
+    Plotly reads a little HTML in every text it draws (`<b>`, `<br>`, `<a href=…>`, which
+    stays a live link); escaped, `<`, `>` and `&` show as themselves (plotly decodes the
+    entities when it draws)."""
+    return html.escape(str(text), quote=False)
 
 
 def add_today_line(figure: go.Figure, today: date) -> None:

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 import plotly.graph_objects as go
 
-from workbench.charts.common import FONT, add_empty_note, add_today_line
+from workbench.charts.common import FONT, add_empty_note, add_today_line, plain
 from workbench.domain.demo_schedule import (
     MODEL_TESTING_TITLE,
     DemoType,
@@ -47,7 +47,7 @@ _DAY_MS = 24 * 60 * 60 * 1000
 
 
 def _lane(item: ScheduleItem) -> str:
-    return item.feature if item.feature is not None else MODEL_TESTING_TITLE
+    return plain(item.feature) if item.feature is not None else MODEL_TESTING_TITLE
 
 
 def _length_ms(start: date, end: date) -> int:
@@ -76,13 +76,13 @@ def _shift_text(move: MovedItem | None) -> str:
 
 
 def _hover(item: ScheduleItem, move: MovedItem | None) -> str:
-    lines = [f"<b>{item.title}</b>", _dates(item.start, item.end)]
+    lines = [f"<b>{plain(item.title)}</b>", _dates(item.start, item.end)]
     if item.demo_type is not None:
         lines.append(f"{item.demo_type.value} demo")
     if item.shows:
-        lines.append(item.shows)
+        lines.append(plain(item.shows))
     if item.audience:
-        lines.append("Audience: " + ", ".join(item.audience))
+        lines.append("Audience: " + plain(", ".join(item.audience)))
     return "<br>".join(lines) + _shift_text(move)
 
 
@@ -138,7 +138,7 @@ def demo_timeline(
                 legendgroup=BASELINE_TRACE,
                 marker={"color": BASELINE_COLOUR, "line": {"width": 0}},
                 hovertext=[
-                    f"<b>{m.item.title}</b> as accepted: {_dates(m.old_start, m.old_end)}"
+                    f"<b>{plain(m.item.title)}</b> as accepted: {_dates(m.old_start, m.old_end)}"
                     for m in moved_with_baseline
                 ],
                 hoverinfo="text",
@@ -171,7 +171,7 @@ def demo_timeline(
                 mode="markers",
                 marker={"symbol": "circle-open", "size": 16, "color": "#757575"},
                 hovertext=[
-                    f"<b>{m.item.title}</b> as accepted: {_dates(m.old_start, m.old_end)}"
+                    f"<b>{plain(m.item.title)}</b> as accepted: {_dates(m.old_start, m.old_end)}"
                     for m in moved_demos
                 ],
                 hoverinfo="text",

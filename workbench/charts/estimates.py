@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import plotly.graph_objects as go
 
-from workbench.charts.common import FONT
+from workbench.charts.common import FONT, plain
 from workbench.domain.estimates import (
     ProjectCostEstimate,
     ProjectCostSimulation,
@@ -89,7 +89,7 @@ def cost_breakdown(
     on top, each labelled with its amount, with whiskers from the simulation's P10 to P90 of that
     line when a simulation is given. A saving is a negative, green bar."""
     lines = list(cost.lines_usd)
-    names = [(labels or {}).get(line, line.replace("_", " ").capitalize()) for line in lines]
+    names = [plain((labels or {}).get(line, line.replace("_", " ").capitalize())) for line in lines]
     likely = [cost.lines_usd[line] for line in lines]
     ranges = [simulation.lines[line] if simulation else None for line in lines]
     hover = [
@@ -133,7 +133,7 @@ def tornado(bars: Sequence[TornadoBar], *, output_label: str = "Total cost") -> 
     values to the output with that input at its low (light) and at its high (dark), the other
     inputs held at their likely values."""
     bars = sorted(bars, key=lambda bar: bar.swing, reverse=True)
-    labels = [bar.label for bar in bars]
+    labels = [plain(bar.label) for bar in bars]
     likely = bars[0].output_at_likely if bars else 0.0
     figure = go.Figure()
     for name, colour, at, value in (
@@ -153,7 +153,7 @@ def tornado(bars: Sequence[TornadoBar], *, output_label: str = "Total cost") -> 
                 textangle=0,
                 cliponaxis=False,
                 hovertext=[
-                    f"{bar.label} = {getattr(bar, value):g}: {output_label} "
+                    f"{plain(bar.label)} = {getattr(bar, value):g}: {plain(output_label)} "
                     f"{format_usd(getattr(bar, at))} (swing {format_usd(bar.swing)})"
                     for bar in bars
                 ],
@@ -165,7 +165,7 @@ def tornado(bars: Sequence[TornadoBar], *, output_label: str = "Total cost") -> 
     figure.update_xaxes(tickprefix="$", tickformat=",.0f", gridcolor="#eceff1")
     return _layout(
         figure,
-        f"What moves {output_label.lower()} most",
+        f"What moves {plain(output_label.lower())} most",
         f"From the likely {format_usd(likely)}: each ranged input at its low and at its high",
         barmode="overlay",
         height=max(300, 150 + 34 * len(bars)),
@@ -213,23 +213,25 @@ def scenario_comparison(
 ) -> go.Figure:
     """Grouped bars per scenario: total cost at P50 with P10–P90 whiskers and, when given, the
     value at P50 with its P10–P90."""
-    names = list(totals)
+    names = [plain(name) for name in totals]
+    keys = dict(zip(names, totals, strict=True))
     series = [("Total cost", COST_COLOUR, totals)]
     if values is not None:
         series.append((value_label, VALUE_COLOUR, values))
     figure = go.Figure()
     for label, colour, results in series:
-        centres = [results[name].p50 for name in names]
+        centres = [results[keys[name]].p50 for name in names]
         figure.add_trace(
             go.Bar(
                 name=f"{label} (P50)",
                 x=names,
                 y=centres,
                 marker_color=colour,
-                error_y=_whiskers(centres, [results[name] for name in names]),
+                error_y=_whiskers(centres, [results[keys[name]] for name in names]),
                 hovertext=[
-                    f"{name} — {label}: P50 {format_usd(results[name].p50)}<br>"
-                    f"P10 {format_usd(results[name].p10)} – P90 {format_usd(results[name].p90)}"
+                    f"{name} — {label}: P50 {format_usd(results[keys[name]].p50)}<br>"
+                    f"P10 {format_usd(results[keys[name]].p10)} – "
+                    f"P90 {format_usd(results[keys[name]].p90)}"
                     for name in names
                 ],
                 hoverinfo="text",

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 import plotly.graph_objects as go
 
-from workbench.charts.common import FONT, add_empty_note, add_today_line
+from workbench.charts.common import FONT, add_empty_note, add_today_line, plain
 from workbench.domain.timebox import (
     DUE_BURN_PERCENT,
     WARNING_BURN_PERCENT,
@@ -137,7 +137,7 @@ def experiment_timeline(
         shape named "today"; each overrun carries a "+N wd overdue" label.
     """
     figure = go.Figure()
-    lanes = [entry.label for entry in entries]
+    lanes = [plain(entry.label) for entry in entries]
     for name in (RESEARCH_TRACE, PROTOTYPE_TRACE, EXTENSION_TRACE, OVERRUN_TRACE):
         bars = [
             (entry, start, end, what)
@@ -151,7 +151,7 @@ def experiment_timeline(
             go.Bar(
                 name=name,
                 orientation="h",
-                y=[entry.label for entry, *_ in bars],
+                y=[plain(entry.label) for entry, *_ in bars],
                 base=[start.isoformat() for _, start, _, _ in bars],
                 x=[_length_ms(start, end) for _, start, end, _ in bars],
                 marker={
@@ -171,7 +171,8 @@ def experiment_timeline(
                 insidetextanchor="start",
                 textfont={"color": "white", **FONT},
                 hovertext=[
-                    f"<b>{e.label}</b> ({e.status})<br>{what}: {start:%d %b} – {end:%d %b %Y}"
+                    f"<b>{plain(e.label)}</b> ({e.status})<br>"
+                    f"{what}: {start:%d %b} – {end:%d %b %Y}"
                     for e, start, end, what in bars
                 ],
                 hoverinfo="text",
@@ -280,7 +281,7 @@ def burn_bars(entries: Sequence[TimelineEntry]) -> go.Figure:
         go.Bar(
             name="Burn",
             orientation="h",
-            y=[entry.label for entry in entries],
+            y=[plain(entry.label) for entry in entries],
             x=[entry.state.burn_percent for entry in entries],
             marker={
                 "color": [
@@ -295,7 +296,7 @@ def burn_bars(entries: Sequence[TimelineEntry]) -> go.Figure:
             textposition="outside",
             cliponaxis=False,
             hovertext=[
-                f"<b>{entry.label}</b><br>{entry.state.elapsed_working_days} of "
+                f"<b>{plain(entry.label)}</b><br>{entry.state.elapsed_working_days} of "
                 f"{entry.state.total_working_days} working days spent"
                 for entry in entries
             ],

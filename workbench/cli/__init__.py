@@ -6,6 +6,9 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
 
 from workbench import clock, db
 from workbench.cli import estimate as estimate_cli
@@ -22,7 +25,11 @@ def _migrate(args: argparse.Namespace) -> int:
 def _seed(args: argparse.Namespace) -> int:
     from workbench.demo_data import seed_demo_data
 
-    added = seed_demo_data(db.make_engine(args.database_url), today=clock.today())
+    engine = _engine(args.database_url)
+    try:
+        added = seed_demo_data(engine, today=clock.today())
+    finally:
+        engine.dispose()
     print(
         f"Added {added} demo projects."
         if added
@@ -32,20 +39,18 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from workbench.errors import NotFound
     from workbench.reporting.formats import render
-    from workbench.services import projects as project_service
     from workbench.services.report import build_report
 
-    engine = db.make_engine(args.database_url)
+    engine = _engine(args.database_url)
     try:
-        project = project_service.find_project(engine, args.project)
+        project = _find_project(engine, args.project)
+        document = build_report(engine, project.id, today=clock.today())
     except NotFound as error:
-        sys.stderr.write(f"error: {error}\n")
-        return 2
-    document = build_report(engine, project.id, today=clock.today())
+        return _fail(str(error))
+    finally:
+        engine.dispose()
     output = Path(args.output)
     try:
         output.write_bytes(render(document, args.format))
@@ -62,9 +67,79 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _engine(url: str) -> Engine:
+    """An engine for a database that exists already and can be reached; `_Exit` (one line,
+    status 2) otherwise. A SQLite file that is not there is not created."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        uri = str(parsed.query.get("uri", "")).lower() in {"true", "1"}
+        path = parsed.database or ""
+        if not uri and path not in {"", ":memory:"} and not Path(path).is_file():
+            raise _Exit(
+                _fail(
+                    f"there is no database file {path}; create one with "
+                    "`python -m workbench --database-url URL migrate`."
+                )
+            )
+    engine = db.make_engine(url)
+    try:
+        db.check_connection(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _find_project(engine: Engine, reference: str):
+    """The project `reference` (an id or an exact name) names; NotFound otherwise."""
+    from workbench.errors import NotFound
+    from workbench.services import projects as project_service
+
+    stripped = reference.strip()
+    if stripped.isdigit() and not stripped.isdecimal():
+        # '²' counts as a digit but is no number: not an id, and no project bears such a name
+        raise NotFound(f"no project with id or exact name {reference!r}")
+    return project_service.find_project(engine, reference)
+
+
+def _database_message(error: BaseException, url: str) -> str:
+    """One line for a database error that is not about the input's values."""
+    from sqlalchemy import exc
+
+    reason = " ".join(str(getattr(error, "orig", None) or error).split())
+    where = _redacted(url)
+    if isinstance(error, exc.NoSuchModuleError):
+        return (
+            f"--database-url: unknown kind of database in {where!r}; use sqlite:///FILE or "
+            "postgresql+psycopg://USER@HOST/NAME."
+        )
+    if isinstance(error, exc.ArgumentError):
+        return (
+            "--database-url: cannot read this database URL; use sqlite:///FILE or "
+            "postgresql+psycopg://USER@HOST/NAME."
+        )
+    if db.is_unreachable(error) and not _is_missing_table(reason):
+        return f"cannot reach the database at {where}: {reason}"
+    if _is_missing_table(reason):
+        return (
+            f"the database at {where} does not hold the workbench's tables (or an older "
+            "schema); run `python -m workbench --database-url URL migrate` first."
+        )
+    return f"the database at {where} refused: {reason}"
+
+
+def _is_missing_table(reason: str) -> bool:
+    lowered = reason.lower()
+    return "no such table" in lowered or ("relation" in lowered and "does not exist" in lowered)
+
+
 @contextmanager
-def _refusals() -> Iterator[None]:
-    """Turn the refusals of backup, restore, export and import into `error: …` and status 2."""
+def _refusals(url: str = "") -> Iterator[None]:
+    """Turn every refusal into one `error: …` line and status 2: bad values, files that cannot
+    be read or written, a database URL that is wrong or unreachable."""
+    from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
     from workbench.errors import InvalidInput, NotFound, StaleEditError
@@ -73,6 +148,8 @@ def _refusals() -> Iterator[None]:
 
     try:
         yield
+    except _Exit:
+        raise
     except FileRefused as error:
         raise _Exit(_fail(error.one_line())) from None
     except InvalidInput as error:
@@ -82,8 +159,11 @@ def _refusals() -> Iterator[None]:
     except OSError as error:
         raise _Exit(_fail(f"{error.filename or 'file'}: {error.strerror or error}")) from None
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-        raise _Exit(_fail(f"the database refused or could not be reached: {reason}")) from None
+        raise _Exit(_fail(_database_message(error, url))) from None
+    except CommandError as error:
+        raise _Exit(_fail(f"the database's schema cannot be brought up to date: {error}")) from None
+    except (OverflowError, ZeroDivisionError):
+        raise _Exit(_fail("a value is too large or too small to compute with.")) from None
 
 
 class _Exit(Exception):
@@ -94,8 +174,8 @@ class _Exit(Exception):
 def _backup(args: argparse.Namespace) -> int:
     from workbench.services.backup import backup
 
-    with _refusals():
-        engine = db.make_engine(args.database_url)
+    with _refusals(args.database_url):
+        engine = _engine(args.database_url)
         try:
             done = backup(engine, args.file, overwrite=args.overwrite)
         finally:
@@ -111,7 +191,7 @@ def _backup(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     from workbench.services.backup import restore
 
-    with _refusals():
+    with _refusals(args.database_url):
         done = restore(args.database_url, args.file, replace=args.replace)
     replaced = f", replacing {done.replaced_rows} rows" if done.replaced_rows else ""
     print(
@@ -122,18 +202,16 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
-    from workbench.services import projects as project_service
     from workbench.services.transfer import export_json
 
     output = Path(args.output)
-    with _refusals():
+    with _refusals(args.database_url):
         if output.exists() and not args.overwrite:
             return _fail(f"{output} exists already; choose another file or pass --overwrite.")
-        engine = db.make_engine(args.database_url)
+        engine = _engine(args.database_url)
         try:
-            project = project_service.find_project(engine, args.project)
+            project = _find_project(engine, args.project)
             output.write_bytes(export_json(engine, project.id))
         finally:
             engine.dispose()
@@ -142,19 +220,17 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from pathlib import Path
 
-    from workbench.services import projects as project_service
     from workbench.services.transfer import MAX_FILE_BYTES, import_project
 
     path = Path(args.file)
-    with _refusals():
+    with _refusals(args.database_url):
         if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
             return _fail(f"{path} is larger than {MAX_FILE_BYTES // 10**6} MB.")
         raw = path.read_bytes()
-        engine = db.make_engine(args.database_url)
+        engine = _engine(args.database_url)
         try:
-            target = project_service.find_project(engine, args.replace).id if args.replace else None
+            target = _find_project(engine, args.replace).id if args.replace else None
             done = import_project(
                 engine, raw, actor=args.actor, replace_project_id=target, name=args.name
             )
@@ -166,9 +242,7 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _redacted(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
+    return db.shown_url(url)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -221,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"error: {error}\n")
         return 2
     try:
-        return args.func(args)
+        with _refusals(args.database_url):
+            return args.func(args)
     except _Exit as stop:
         return stop.status

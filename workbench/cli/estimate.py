@@ -10,6 +10,7 @@ one JSON object on stdout; without it, one ``key: value`` line per result. Bad f
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -116,11 +117,27 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"{_REFERENCE_FLAGS[error.kind]}: {error}", EXIT_BAD_INPUT)
     except InvalidReferenceData as error:
         return _fail(str(error), EXIT_BAD_REFERENCE_DATA)
+    except (OverflowError, ZeroDivisionError):
+        # Extreme but valid-looking inputs (a rate of 1e-300, a traffic of 1e-300 per day):
+        # the arithmetic leaves the range of floating point numbers.
+        return _fail(_BEYOND_RANGE.format(what="the estimate"), EXIT_BAD_INPUT)
+    beyond = [key for key, value in result.items() if _not_finite(value)]
+    if beyond:
+        return _fail(_BEYOND_RANGE.format(what=", ".join(beyond)), EXIT_BAD_INPUT)
     if args.json:
         sys.stdout.write(json.dumps(result, allow_nan=False) + "\n")
     else:
         sys.stdout.write("".join(f"{key}: {_readable(value)}\n" for key, value in result.items()))
     return 0
+
+
+_BEYOND_RANGE = (
+    "these values make {what} too large or too small to compute; use less extreme values"
+)
+
+
+def _not_finite(value: Any) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)
 
 
 def _fail(message: str, status: int) -> int:

@@ -1,8 +1,10 @@
 """The should-we-use-ML assessment: ratings, saved verdicts, the risk register and notes
-(assumptions, open questions)."""
+(assumptions, open questions), with their input and output models."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -11,11 +13,13 @@ from pydantic import field_validator
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import AutoString, Field, SQLModel
 
+from workbench.domain.assessment import Verdict
 from workbench.models.base import (
     ENUM_MAX,
     LONG_TEXT_MAX,
     SHORT_TEXT_MAX,
     SourcedRecord,
+    SourceKind,
     UTCDateTime,
     VersionedTable,
     _strip,
@@ -127,3 +131,47 @@ class ProjectNote(SourcedRecord, table=True):
     resolved: bool = False
     created_by: str = Field(max_length=SHORT_TEXT_MAX)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class NoteCreate(SQLModel):
+    """Input for an assumption or an open question."""
+
+    kind: NoteKind
+    text: str = Field(min_length=1, max_length=LONG_TEXT_MAX)
+    source_kind: SourceKind = SourceKind.MEETING
+    source_id: int | None = None
+    source_label: str = Field(default="", max_length=SHORT_TEXT_MAX)
+
+
+@dataclass(frozen=True)
+class NotePublic:
+    """An assumption or open question as pages see it."""
+
+    id: int
+    kind: NoteKind
+    text: str
+    resolved: bool
+    source_kind: SourceKind
+    source_id: int | None
+    source_label: str
+    created_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SnapshotPublic:
+    """A saved assessment: who saved it, when, the verdict and scores at that moment."""
+
+    id: int
+    saved_at: datetime
+    saved_by: str
+    verdict: Verdict
+    explanation: str
+    fit_score: float | None
+    impact_score: float | None
+    feasibility_score: float | None
+    weights: Mapping[str, float]
+    raters: tuple[str, ...]
+    hard_stops: tuple[str, ...]
+    conditions: tuple[str, ...]
+    note: str

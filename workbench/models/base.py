@@ -17,6 +17,12 @@ SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 5000
 # Enumerations are stored as their text value: adding a value later needs no migration.
 ENUM_MAX = 40
+NAME_KEY_MAX = 2 * SHORT_TEXT_MAX  # case folding may lengthen a name ("ß" → "ss")
+
+
+def name_key(name: str) -> str:
+    """A name as unique indexes compare it: trimmed, inner spaces single, case folded."""
+    return " ".join((name or "").split()).casefold()[:NAME_KEY_MAX]
 
 
 def utc_now() -> datetime:

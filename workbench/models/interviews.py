@@ -1,7 +1,8 @@
-"""SME interviews and their answers."""
+"""SME interviews and their answers, and the answers as pages see them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -65,3 +66,46 @@ class InterviewAnswer(SQLModel, table=True):
     question_id: str = Field(max_length=SHORT_TEXT_MAX)
     answer: str = Field(default="", max_length=LONG_TEXT_MAX * 4)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+# --- What pages see ---------------------------------------------------------------------------
+
+
+class ConversionTarget(StrEnum):
+    """What an answer can be turned into, in one step."""
+
+    CHARTER = "charter"
+    RISK = "risk"
+    ASSUMPTION = "assumption"
+    OPEN_QUESTION = "open question"
+    PARKING_LOT = "parking lot"
+
+
+@dataclass(frozen=True)
+class DerivedRecord:
+    """Something the team made from an answer: a risk, a note, a parked idea or charter text."""
+
+    kind: ConversionTarget
+    record_id: int
+    text: str
+    at: datetime
+    by: str
+
+
+@dataclass(frozen=True)
+class InterviewAnswerPublic:
+    """One expert's answer to one question, with what was made from it."""
+
+    id: int
+    interview_id: int
+    expert: str
+    interview_status: InterviewStatus
+    question_id: str
+    question_text: str
+    answer: str
+    updated_at: datetime
+    derived: tuple[DerivedRecord, ...]
+
+    def made(self, kind: ConversionTarget | str) -> tuple[DerivedRecord, ...]:
+        """What was made of this answer as `kind` (its count is the version a conversion pins)."""
+        return tuple(d for d in self.derived if d.kind == ConversionTarget(kind))

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pydantic import field_validator
-from sqlalchemy import JSON
+from sqlalchemy import JSON, Index, event
 from sqlmodel import AutoString, Field, SQLModel
 
 from workbench.domain.lifecycle import Phase
@@ -15,12 +15,14 @@ from workbench.domain.people import StakeholderRole
 from workbench.models.base import (
     ENUM_MAX,
     LONG_TEXT_MAX,
+    NAME_KEY_MAX,
     NAME_MAX,
     SHORT_TEXT_MAX,
     UTCDateTime,
     VersionedTable,
     _strip,
     _strip_refusing_none,
+    name_key,
     utc_now,
 )
 
@@ -56,9 +58,16 @@ class ProjectBase(SQLModel):
 
 
 class Project(ProjectBase, VersionedTable, table=True):
-    """A project under planning, with its lifecycle phase."""
+    """A project under planning, with its lifecycle phase.
+
+    `name_key` is the name as duplicates are compared (`name_key()`: ignoring case and spaces);
+    it is kept in step with `name` on every write and unique.
+    """
+
+    __table_args__ = (Index("uq_project_name_key", "name_key", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
+    name_key: str = Field(default="", max_length=NAME_KEY_MAX)
     phase: Phase = Field(default=Phase.PLANNING, index=True, sa_type=AutoString(length=ENUM_MAX))
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
@@ -66,6 +75,12 @@ class Project(ProjectBase, VersionedTable, table=True):
     # The saved scenario the report uses (no foreign key: see migration 0004).
     report_scenario_id: int | None = Field(default=None)
     archived_at: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
+
+
+@event.listens_for(Project, "before_insert")
+@event.listens_for(Project, "before_update")
+def _keep_name_key(_mapper: Any, _connection: Any, project: Project) -> None:
+    project.name_key = name_key(project.name)
 
 
 class ProjectCreate(ProjectBase):

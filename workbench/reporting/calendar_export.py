@@ -12,12 +12,14 @@ that moved the dates — gives the same UIDs and calendar programs update the ev
 duplicating them.
 
 The files are produced with the ``icalendar`` library and the standard ``csv`` module, which
-escape commas, semicolons and newlines in user text.
+escape commas, semicolons and newlines in user text; a CSV cell that a spreadsheet would run
+as a formula is written as text (`spreadsheet_safe`).
 """
 
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -26,7 +28,13 @@ from icalendar import Calendar, Event, vText
 from workbench import clock
 from workbench.domain.demo_schedule import ItemKind, ScheduleItem
 
-__all__ = ["CSV_COLUMNS", "PRODID", "demo_schedule_to_csv", "demo_schedule_to_ics"]
+__all__ = [
+    "CSV_COLUMNS",
+    "PRODID",
+    "demo_schedule_to_csv",
+    "demo_schedule_to_ics",
+    "spreadsheet_safe",
+]
 
 PRODID = "-//Scoping Workbench//Demo schedule//EN"
 """The iCalendar product identifier of files this module writes."""
@@ -47,6 +55,24 @@ _DEMO_TYPE_TEXT = {
     "light": "light (a few slides on one feature)",
     "big": "big (a fuller demo as work comes together)",
 }
+
+
+# Spreadsheets (Excel, LibreOffice, Google Sheets) run a cell starting with one of these as a
+# formula (OWASP, "CSV Injection"); a tab or carriage return can hide one after it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """`text` as a CSV cell that a spreadsheet shows as text, never runs as a formula.
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+    single quote (``'=1+1``), which spreadsheets show as text; a plain number such as ``-5`` or
+    ``+1.5`` is left as it is: ``spreadsheet_safe("=SUM(A1)")`` is ``"'=SUM(A1)"``.
+    """
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _uid(
@@ -141,9 +167,9 @@ def demo_schedule_to_csv(items: Iterable[ScheduleItem]) -> str:
     """Write every schedule item (builds and demos) as CSV with a header row (``CSV_COLUMNS``).
 
     Fields with commas, quotes or newlines are quoted by the ``csv`` module, so they read back
-    unchanged with ``csv.reader`` (open files with ``newline=""``). Rows end with CRLF
-    (RFC 4180). Cell text is written as entered; a spreadsheet may treat a title that starts
-    with ``=`` as a formula.
+    with ``csv.reader`` (open files with ``newline=""``). Rows end with CRLF (RFC 4180). A
+    text cell a spreadsheet would run as a formula (see `spreadsheet_safe`) gets a leading
+    single quote, so it shows as text.
 
     Returns:
         The CSV text.
@@ -155,13 +181,13 @@ def demo_schedule_to_csv(items: Iterable[ScheduleItem]) -> str:
         writer.writerow(
             (
                 item.kind.value,
-                item.title,
+                spreadsheet_safe(item.title),
                 item.start.isoformat(),
                 item.end.isoformat(),
                 item.demo_type.value if item.demo_type else "",
-                item.feature or "",
-                "; ".join(item.audience),
-                item.shows,
+                spreadsheet_safe(item.feature or ""),
+                spreadsheet_safe("; ".join(item.audience)),
+                spreadsheet_safe(item.shows),
             )
         )
     return buffer.getvalue()

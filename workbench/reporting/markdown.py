@@ -21,11 +21,17 @@ _ENTITY = re.compile(r"&(?=#?\w+;)")
 # At the start of a line these open a block: heading, quote, list, thematic break.
 _BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+](?=\s|$)|>|[=-]+\s*$)")
 _ORDERED_START = re.compile(r"^(\d+)([.)])(?=\s|$)")
+WORD_JOINER = "\u2060"
+_LINK_START = re.compile(r"(?i)(\bhttps?(?=:)|\bwww(?=\.)|(?=@))")
 
 
 def escape(text: str) -> str:
-    """Escape Markdown syntax in `text` and fold line breaks, so it stays one plain run."""
-    folded = " ".join(str(text).split())
+    """Escape Markdown syntax in `text` and fold line breaks, so it stays one plain run.
+
+    A bare address (`http://…`, `www.…`, `name@host`) would become a live link in a viewer of
+    GitHub-flavoured Markdown, which finds them after escapes are resolved: an invisible WORD
+    JOINER (U+2060) after `http`/`https`/`www` and before `@` keeps it text."""
+    folded = _LINK_START.sub(lambda m: m.group(0) + WORD_JOINER, " ".join(str(text).split()))
     escaped = _ENTITY.sub(r"\\&", _INLINE.sub(r"\\\1", folded))
     if _BLOCK_START.match(escaped):
         escaped = "\\" + escaped

@@ -54,6 +54,7 @@ from workbench.models import (
     SourceKind,
     utc_now,
 )
+from workbench.models.assessment import SnapshotPublic
 from workbench.services.projects import check_actor
 
 RISK_STATUSES = tuple(status.value for status in RiskStatus)
@@ -72,25 +73,6 @@ class RaterAnswers:
     answers: Mapping[str, AnswerValue]
     version: int
     updated_at: datetime
-
-
-@dataclass(frozen=True)
-class SnapshotPublic:
-    """A saved assessment: who saved it, when, the verdict and scores at that moment."""
-
-    id: int
-    saved_at: datetime
-    saved_by: str
-    verdict: Verdict
-    explanation: str
-    fit_score: float | None
-    impact_score: float | None
-    feasibility_score: float | None
-    weights: Mapping[str, float]
-    raters: tuple[str, ...]
-    hard_stops: tuple[str, ...]
-    conditions: tuple[str, ...]
-    note: str
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """What widgets and table cells hand to services, parsed once: blanks, text, numbers, dates — and
-values as the activity log's JSON stores them."""
+values as the activity log's JSON stores them. The parsers the input models' validators need live
+in ``workbench.models.inputs`` (models import no services) and are re-exported here."""
 
 from __future__ import annotations
 
@@ -8,6 +9,22 @@ from enum import Enum
 from typing import Any
 
 import pandas as pd
+
+from workbench.models.inputs import blank_to_none, finite, parse_phase, split_names, widget_text
+
+__all__ = [
+    "blank_to_none",
+    "cell",
+    "finite",
+    "is_blank",
+    "log_value",
+    "parse_phase",
+    "scalar",
+    "split_names",
+    "strip",
+    "text",
+    "widget_text",
+]
 
 
 def is_blank(value: Any) -> bool:

@@ -34,18 +34,11 @@ from workbench.models import (
     SourceKind,
     utc_now,
 )
-from workbench.services.experiments import (
-    ExperimentPublic,
-    add_experiment,
-    validate_experiment_input,
-)
+from workbench.models.experiments import ExperimentPublic, ParkingLotCreate, ParkingLotPublic
+from workbench.services.experiments import add_experiment, validate_experiment_input
+from workbench.services.inputs import is_blank, log_value
 from workbench.services.projects import check_actor
-from workbench.services.registers import (
-    LEVELS,
-    ParkingLotCreate,
-    ParkingLotPublic,
-    create_parking_lot_item,
-)
+from workbench.services.registers import LEVELS, create_parking_lot_item
 from workbench.versioning import commit, load_for_edit
 
 __all__ = [
@@ -115,18 +108,6 @@ class DueParkingLotItem:
         return self.idea
 
 
-def _blank(value: Any) -> bool:
-    """None, NaN/NaT (an empty table cell) or an empty string."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(value != value)  # NaN / NaT from an empty table cell
-    except (TypeError, ValueError):
-        return False
-
-
 def _project(session: Session, project_id: int) -> Project:
     """The project row, or NotFound."""
     project = session.get(Project, project_id)
@@ -150,7 +131,7 @@ def add_item(
 ) -> ParkingLotPublic:
     """Park an idea (the revisit phase may be given as a value or a label), logging it."""
     errors: dict[str, str] = {}
-    values = {k: (None if _blank(v) and not isinstance(v, str) else v) for k, v in data.items()}
+    values = {k: (None if is_blank(v) and not isinstance(v, str) else v) for k, v in data.items()}
     values["revisit_phase"] = _phase_value(values.get("revisit_phase"), "revisit_phase", errors)
     if isinstance(values.get("revisit_on"), datetime):
         values["revisit_on"] = values["revisit_on"].date()
@@ -196,16 +177,9 @@ def list_items(engine: Engine, project_id: int, today: date) -> list[ParkingLotR
     return sorted(rows, key=lambda row: (not row.due, row.item.id))
 
 
-def _plain(value: Any) -> Any:
-    """A value as it goes into the activity log's JSON."""
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return getattr(value, "value", value)
-
-
 def _cell(key: str, value: Any) -> Any:
     """One table cell as the record stores it (an empty cell is None or '')."""
-    if _blank(value) and not isinstance(value, str):
+    if is_blank(value) and not isinstance(value, str):
         return None if key in {"revisit_on", "revisit_phase", "status"} else ""
     if isinstance(value, datetime):
         return value.date()
@@ -279,9 +253,9 @@ def update_items(
                 )
             new = _check_row(item, edit, prefix, errors)
             diff = {
-                k: [_plain(getattr(item, k)), _plain(v)]
+                k: [log_value(getattr(item, k)), log_value(v)]
                 for k, v in new.items()
-                if _plain(getattr(item, k)) != _plain(v)
+                if log_value(getattr(item, k)) != log_value(v)
             }
             if not diff:
                 continue

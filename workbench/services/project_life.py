@@ -41,6 +41,7 @@ from workbench.models import (
     ParkingLotItem,
     PhaseTransition,
     Project,
+    ProjectMember,
     ProjectNote,
     ProjectPublic,
     Risk,
@@ -52,6 +53,7 @@ from workbench.models import (
     utc_now,
 )
 from workbench.reference.questions import load_question_bank
+from workbench.services import permissions
 from workbench.services.projects import check_actor
 
 # --- what belongs to a project ----------------------------------------------------------------
@@ -109,6 +111,9 @@ PARTS: tuple[Part, ...] = (
     Part("activity", ActivityEntry, "Activity log entry"),
 )
 PART_BY_KEY = {part.key: part for part in PARTS}
+# A project's rows that are not its content: who may access it. They go with the project (ON
+# DELETE CASCADE) but are never exported, copied or replaced by an import (see services/members).
+ACCESS_TABLES = (ProjectMember.__tablename__,)
 
 
 def rows_of(part: Part, project_id: int):
@@ -246,6 +251,12 @@ def delete_project(
             )
         name = project.name
         rows = delete_contents(session, project_id)
+        # Who had access goes with the project row (ON DELETE CASCADE, after the roles check).
+        rows[ProjectMember.__tablename__] = session.exec(
+            select(func.count())
+            .select_from(ProjectMember)
+            .where(col(ProjectMember.project_id) == project_id)
+        ).one()
         session.delete(project)
         rows["project"] = 1
         crud.record_activity(
@@ -361,6 +372,7 @@ def duplicate_project(
                     **{f: getattr(experiment, f) for f in EXPERIMENT_STRUCTURE},
                 )
             )
+        permissions.claim_new_project(session, copy.id, actor)  # members are not copied
         crud.record_activity(
             session,
             project_id=copy.id,

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,6 +26,7 @@ from workbench.domain.lifecycle import (
 from workbench.errors import InvalidInput, NotFound, StaleEditError, field_errors
 from workbench.models import (
     SHORT_TEXT_MAX,
+    ActivityEntry,
     ActivityPublic,
     GateCheck,
     PhaseTransition,
@@ -40,6 +42,7 @@ from workbench.models import (
     utc_now,
 )
 from workbench.reference.gates import default_gates
+from workbench.services import permissions
 
 ACTIVITY_PAGE = 200
 
@@ -182,13 +185,19 @@ def create_project(
         session.add(project)
         try:
             session.flush()
-        except IntegrityError as error:
+        except IntegrityError as error:  # the same name stored by someone else a moment ago
             session.rollback()
-            raise InvalidInput({"name": "A project with this name already exists."}) from error
+            taken = crud.find_project_by_name(session, name=charter.name)
+            if taken is None:
+                raise
+            raise InvalidInput(
+                {"name": f"A project called {taken.name!r} already exists."}
+            ) from error
         crud.replace_criteria(session, project_id=project.id, criteria=valid_criteria or [])
         crud.replace_stakeholders(
             session, project_id=project.id, stakeholders=valid_stakeholders or []
         )
+        permissions.claim_new_project(session, project.id, actor)
         crud.record_activity(
             session,
             project_id=project.id,
@@ -213,25 +222,52 @@ def list_projects(
     phases: Iterable[Phase] = (),
     owner: str = "",
     include_archived: bool = False,
+    identity: str | None = None,
+    admin: bool = False,
 ) -> list[ProjectPublic]:
-    """Projects matching the filters, by name; archived ones only with `include_archived`."""
+    """Projects matching the filters, by name; archived ones only with `include_archived`;
+    with `identity`, only those that person may see (roles; `admin` sees all)."""
     with Session(engine) as session:
         rows = crud.search_projects(session, search=search, phases=phases, owner=owner)
+        hidden = permissions.hidden_project_ids(session, identity, admin=admin)
         return [
             ProjectPublic.model_validate(row)
             for row in rows
-            if include_archived or row.archived_at is None
+            if (include_archived or row.archived_at is None) and row.id not in hidden
         ]
 
 
-def project_names(engine: Engine, *, include_archived: bool = False) -> dict[int, str]:
-    """Every project's id and name, by name: what a project picker needs and no more
-    (archived projects only with `include_archived`)."""
+def change_stamp(engine: Engine) -> tuple[int, int, int]:
+    """A cheap mark that moves whenever anything is saved, through any server: the newest
+    activity-log entry, the newest project and the number of projects (every change logs an
+    entry). Cached reads keyed on it are fresh on the next rerun everywhere."""
     with Session(engine) as session:
+        row = session.exec(
+            select(
+                select(func.max(ActivityEntry.id)).scalar_subquery(),
+                select(func.max(Project.id)).scalar_subquery(),
+                select(func.count(Project.id)).scalar_subquery(),
+            )
+        ).one()
+        return tuple(int(value or 0) for value in row)
+
+
+def project_names(
+    engine: Engine,
+    *,
+    include_archived: bool = False,
+    identity: str | None = None,
+    admin: bool = False,
+) -> dict[int, str]:
+    """Every project's id and name, by name: what a project picker needs and no more
+    (archived projects only with `include_archived`; with `identity`, only those that person
+    may see)."""
+    with Session(engine) as session:
+        hidden = permissions.hidden_project_ids(session, identity, admin=admin)
         return {
             row.id: row.name
             for row in crud.search_projects(session)
-            if include_archived or row.archived_at is None
+            if (include_archived or row.archived_at is None) and row.id not in hidden
         }
 
 
@@ -239,7 +275,7 @@ def find_project(engine: Engine, reference: str) -> ProjectPublic:
     """The project whose id is `reference`, else whose name is exactly `reference`."""
     with Session(engine) as session:
         project = None
-        if reference.strip().isdigit():
+        if reference.strip().isdecimal():
             project = session.get(Project, int(reference))
         if project is None:
             project = session.exec(select(Project).where(Project.name == reference)).first()
@@ -425,7 +461,7 @@ def _check_version(session, project, expected_version, fields, criteria=None, st
 
 def _commit_versioned(session, project, fields, criteria=None, stakeholders=None):
     """Commit; if another writer got in between our read and this write, refuse as stale."""
-    project_id = project.id
+    project_id, name = project.id, project.name
     try:
         session.commit()
     except StaleDataError:
@@ -433,6 +469,12 @@ def _commit_versioned(session, project, fields, criteria=None, stakeholders=None
         raise _stale(
             session, session.get(Project, project_id), fields, criteria, stakeholders
         ) from None
+    except IntegrityError as error:  # the new name was given to another project a moment ago
+        session.rollback()
+        taken = crud.find_project_by_name(session, name=name)
+        if taken is None or taken.id == project_id:
+            raise
+        raise InvalidInput({"name": f"A project called {taken.name!r} already exists."}) from error
 
 
 def tick_gate_items(

@@ -7,23 +7,17 @@ raised from an SME's answer or a parked idea from a demo links back to its origi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 from workbench import crud, versioning
 from workbench.errors import InvalidInput, NotFound, StaleEditError, field_errors
 from workbench.models import (
-    ENUM_MAX,
-    LONG_TEXT_MAX,
-    SHORT_TEXT_MAX,
     NoteKind,
     ParkingLotItem,
-    ParkingLotStatus,
     Project,
     ProjectNote,
     Risk,
@@ -32,6 +26,8 @@ from workbench.models import (
     SourceKind,
     utc_now,
 )
+from workbench.models.assessment import NoteCreate, NotePublic
+from workbench.models.experiments import ParkingLotCreate, ParkingLotPublic
 from workbench.services.inputs import log_value
 from workbench.services.projects import check_actor
 
@@ -195,31 +191,6 @@ def _cell(name: str, value: Any) -> Any:
 # --- Assumptions and open questions ---------------------------------------------------------
 
 
-class NoteCreate(SQLModel):
-    """Input for an assumption or an open question."""
-
-    kind: NoteKind
-    text: str = Field(min_length=1, max_length=LONG_TEXT_MAX)
-    source_kind: SourceKind = SourceKind.MEETING
-    source_id: int | None = None
-    source_label: str = Field(default="", max_length=SHORT_TEXT_MAX)
-
-
-@dataclass(frozen=True)
-class NotePublic:
-    """An assumption or open question as pages see it."""
-
-    id: int
-    kind: NoteKind
-    text: str
-    resolved: bool
-    source_kind: SourceKind
-    source_id: int | None
-    source_label: str
-    created_by: str
-    created_at: datetime
-
-
 def _note_public(row: ProjectNote) -> NotePublic:
     return NotePublic(
         id=row.id,
@@ -313,42 +284,6 @@ def set_notes_resolved(
 
 
 # --- Parking lot -----------------------------------------------------------------------------
-
-
-class ParkingLotCreate(SQLModel):
-    """Input for a parked idea."""
-
-    idea: str = Field(min_length=1, max_length=LONG_TEXT_MAX)
-    raised_by: str = Field(default="", max_length=SHORT_TEXT_MAX)
-    why_deferred: str = Field(default="", max_length=LONG_TEXT_MAX)
-    value: str = Field(default="medium", max_length=ENUM_MAX)
-    effort: str = Field(default="medium", max_length=ENUM_MAX)
-    revisit_on: date | None = None
-    revisit_phase: str | None = Field(default=None, max_length=ENUM_MAX)
-    source_kind: SourceKind = SourceKind.MEETING
-    source_id: int | None = None
-    source_label: str = Field(default="", max_length=SHORT_TEXT_MAX)
-
-
-class ParkingLotPublic(SQLModel):
-    """A parked idea as pages see it."""
-
-    id: int
-    project_id: int
-    idea: str
-    raised_by: str
-    why_deferred: str
-    value: str
-    effort: str
-    revisit_on: date | None
-    revisit_phase: str | None
-    status: ParkingLotStatus
-    source_kind: SourceKind
-    source_id: int | None
-    source_label: str
-    created_at: datetime
-    updated_at: datetime
-    version: int
 
 
 def create_parking_lot_item(

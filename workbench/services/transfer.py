@@ -52,6 +52,8 @@ from workbench.models import (
     SourceKind,
     UTCDateTime,
 )
+from workbench.models.base import name_key
+from workbench.services import permissions
 from workbench.services.project_life import PART_BY_KEY, PARTS, Part, delete_contents, rows_of
 from workbench.services.projects import check_actor
 
@@ -64,8 +66,8 @@ IMPORT_ACTION = "project imported"
 
 # Columns a document does not carry: ids and the project link (positions stand for them),
 # version counters (an imported row starts at 1) and columns derived from others.
-NOT_CARRIED = frozenset({"id", "project_id", "version", "approach_key"})
-PROJECT_NOT_CARRIED = frozenset({"id", "version", "archived_at", "report_scenario_id"})
+NOT_CARRIED = frozenset({"id", "project_id", "version", "approach_key", "name_key", "title_key"})
+PROJECT_NOT_CARRIED = frozenset({"id", "version", "archived_at", "report_scenario_id", "name_key"})
 # Where a record's `source_id` points, by its `source_kind` (no foreign key: kept by position).
 SOURCE_PARTS = {
     SourceKind.DEMO: "demos",
@@ -73,7 +75,11 @@ SOURCE_PARTS = {
     SourceKind.INTERVIEW: "interview_answers",
     SourceKind.PARKING_LOT: "parking_lot",
 }
-DERIVED = {"approach_key": lambda row: approach_key(str(row.get("approach", "")))}
+DERIVED = {
+    "approach_key": lambda row: approach_key(str(row.get("approach", ""))),
+    "name_key": lambda row: name_key(str(row.get("name", ""))),
+    "title_key": lambda row: name_key(str(row.get("title", ""))),
+}
 INT_RANGE = (Ge(-(2**31)), Le(2**31 - 1))  # what every database's INTEGER holds
 Position = Annotated[int, Ge(0), Le(MAX_ROWS_PER_PART)]
 AWARE_TIME = TypeAdapter(AwareDatetime)
@@ -128,8 +134,8 @@ def _constraints(info: FieldInfo, column: Any, annotation: Any) -> list[Any]:
     length = getattr(column.type, "length", None)
     if base is str and length and not any(isinstance(m, MaxLen) for m in kept):
         kept.append(MaxLen(length))
-    if base is int:
-        kept.extend(INT_RANGE)
+    if base is int:  # the field's own bounds last: pydantic keeps the last of a kind
+        kept[:0] = INT_RANGE
     return kept
 
 
@@ -632,6 +638,10 @@ def _write(
         project = Project(**fields)
         session.add(project)
         session.flush()
+        # Who may access a project is not in its file (identities belong to a workspace, and a
+        # file must not grant access): a new project's importer becomes its owner when signed
+        # in; a replaced project keeps its members.
+        permissions.claim_new_project(session, project.id, actor)
         replaced: dict[str, int] = {}
     else:
         project = target

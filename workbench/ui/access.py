@@ -20,13 +20,16 @@ only sign-in closes that door (see docs/deploy.md).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from workbench.config import REPO_ROOT
+from workbench.config import REPO_ROOT, admins
+from workbench.domain.roles import normal_identity
 from workbench.services import interviews as interview_service
+from workbench.services import permissions
+from workbench.ui.text import markdown_text  # noqa: F401  (re-exported for its importers)
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +48,6 @@ OPEN_WORKSPACE = (
     "Open workspace: no sign-in is configured, so anyone who can reach this server can open "
     "and change every project."
 )
-
-
-def markdown_text(text: str) -> str:
-    """Someone's text shown as they wrote it inside Markdown (every Markdown character escaped)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text).replace("\n", " ")
 
 
 # --- sign-in ---------------------------------------------------------------------------------
@@ -79,6 +77,57 @@ def signed_in_name() -> str:
         if isinstance(value, str) and value.strip():
             return value.strip()[:200]
     return "signed-in user"
+
+
+def signed_in_identity() -> str:
+    """Who the signed-in user is for roles: their e-mail, lower-cased, else the provider's
+    subject; '' when nobody is signed in."""
+    try:
+        user = st.user.to_dict()
+    except Exception:
+        return ""
+    if user.get("is_logged_in") is not True:
+        return ""
+    for claim in ("email", "sub"):
+        value = user.get(claim)
+        if isinstance(value, str) and value.strip():
+            return normal_identity(value)[:200]
+    return ""
+
+
+def workspace_admins() -> frozenset[str]:
+    """`WORKBENCH_ADMINS` and `[workbench] admins = [...]` in the secrets, lower-cased."""
+    found = set(admins())
+    try:
+        listed = st.secrets.get("workbench", {}).get("admins", [])
+    except Exception:  # no secrets file, or one that does not parse (sign-in then refuses all)
+        listed = []
+    if isinstance(listed, str):
+        listed = listed.split(",")
+    found.update(normal_identity(str(name)) for name in listed if str(name).strip())
+    return frozenset(found)
+
+
+def acting_person() -> permissions.Acting | None:
+    """Who the current Streamlit session acts for, for the roles check at every save: the
+    signed-in identity when sign-in is configured; None (roles not enforced) in an open
+    workspace, in an expert's interview session (their link is their permission) and outside
+    a Streamlit session."""
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    try:
+        if CONFINED_KEY in st.session_state or not auth_configured():
+            return None
+    except Exception:
+        return None
+    identity = signed_in_identity()
+    return permissions.Acting(
+        identity=identity, admin=bool(identity) and identity in workspace_admins()
+    )
+
+
+# Every save in this process asks the signed-in user of its Streamlit session.
+permissions.use_identity_from(acting_person)
 
 
 def signed_in() -> bool:

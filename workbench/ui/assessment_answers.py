@@ -19,6 +19,7 @@ from workbench.services.assessment import AssessmentOverview
 from workbench.services.projects import ProjectDetail
 from workbench.ui.common import actor, engine
 from workbench.ui.forms import Form
+from workbench.ui.text import markdown_text
 
 GROUPS = {
     Group.REASONS_FOR: ("Reasons to use ML", "Agreeing makes the case for machine learning."),
@@ -84,6 +85,7 @@ def pick_rater(pid: int, overview: AssessmentOverview) -> str:
         top[1].pills(
             "Raters so far (pick one to see or change their answers)",
             raters,
+            format_func=markdown_text,
             key=f"assessment_{pid}_pick",
             on_change=picked,
         )

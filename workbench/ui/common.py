@@ -7,6 +7,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import quote, unquote
 
 import streamlit as st
@@ -18,8 +19,11 @@ from workbench.config import DATABASE_URL_VARIABLE, TODAY_VARIABLE
 from workbench.errors import (
     CONCURRENT_WRITE_ERRORS,
     CONCURRENT_WRITE_MESSAGE,
+    NotAllowed,
     NotFound,
 )
+from workbench.services import members as member_service
+from workbench.services import permissions
 from workbench.services import projects as project_service
 from workbench.services.projects import ProjectDetail
 from workbench.ui.access import (
@@ -30,7 +34,7 @@ from workbench.ui.access import (
     show_only,
     signed_in_name,
 )
-from workbench.ui.forms import unexpected_error_message
+from workbench.ui.forms import set_read_only, unexpected_error_message
 
 log = logging.getLogger(__name__)
 PROJECT_PARAM = "project"
@@ -65,11 +69,34 @@ def actor() -> str:
     return str(st.session_state.get(ACTOR_KEY, "")).strip()
 
 
-@st.cache_data(ttl=60, show_spinner=False)
+def visibility() -> dict[str, Any]:
+    """`identity` and `admin` for the services' project lists: who is looking (identity None
+    when roles are not enforced: an open workspace lists every project)."""
+    acting = permissions.current()
+    if acting is None:
+        return {"identity": None, "admin": False}
+    return {"identity": acting.identity, "admin": acting.admin}
+
+
+def change_stamp() -> tuple[int, int, int]:
+    """What keys the cached reads of the whole workspace: it moves with every save, through
+    this server or another one on the same database, so no cache outlives a change."""
+    return project_service.change_stamp(engine())
+
+
+@st.cache_data(ttl=600, max_entries=64, show_spinner=False)
+def _visible_names(
+    include_archived: bool, identity: str | None, admin: bool, stamp: tuple[int, int, int]
+) -> dict[int, str]:
+    return project_service.project_names(
+        engine(), include_archived=include_archived, identity=identity, admin=admin
+    )
+
+
 def project_names(include_archived: bool = False) -> dict[int, str]:
-    """Project ids and names for the project picker (cleared after every write); archived
-    projects only with `include_archived`."""
-    return project_service.project_names(engine(), include_archived=include_archived)
+    """Ids and names of the projects this user may see, for the project picker (cached per
+    person, cleared after every write); archived projects only with `include_archived`."""
+    return _visible_names(include_archived, stamp=change_stamp(), **visibility())
 
 
 def data_changed() -> None:
@@ -90,7 +117,7 @@ def selected_project_id() -> int | None:
         candidate = st.session_state.get(PROJECT_KEY)
     if candidate is not None and candidate not in project_names(include_archived=True):
         # Created elsewhere (another session, the command line) since the names were cached?
-        project_names.clear()
+        _visible_names.clear()
         if candidate not in project_names(include_archived=True):
             candidate = None
     return candidate
@@ -126,6 +153,8 @@ def run_page(page, *, before: Callable[[], None] | None = None) -> None:
             "concurrent write refused on page %s", getattr(page, "title", "?"), exc_info=True
         )
         st.error(CONCURRENT_WRITE_MESSAGE, icon=":material/sync_problem:")
+    except NotAllowed as error:
+        st.error(str(error), icon=":material/lock:")
     except Exception as error:
         st.error(unexpected_error_message(error), icon=":material/error:")
 
@@ -207,6 +236,7 @@ def check_clock() -> None:
 
 def render_sidebar() -> None:
     """Who am I, and which project: shown on every page."""
+    set_read_only(False)  # until a page shows a project this user may only view
     with st.sidebar:
         pinned = clock.pinned_today()
         if pinned is not None:
@@ -254,8 +284,20 @@ def require_project() -> ProjectDetail:
     project_id = selected_project_id()
     if project_id is not None:
         try:
-            return project_service.get_project(engine(), project_id)
+            detail = project_service.get_project(engine(), project_id)
         except NotFound:
+            select_project(None)
+        else:
+            granted = member_service.my_access(engine(), project_id)
+            if granted.see:
+                if not granted.edit:
+                    set_read_only(True)
+                    st.caption(
+                        ":material/visibility: You have read-only access to this project: you "
+                        "can see everything, but saving is turned off. Ask one of its owners "
+                        "(Charter → People and roles) for editor access."
+                    )
+                return detail
             select_project(None)
     st.info("Choose a project in the sidebar, or create one on the Portfolio page.")
     st.page_link(

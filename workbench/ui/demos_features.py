@@ -10,6 +10,7 @@ from workbench.services.demos import FEATURE_STATUSES, DemoPlanView
 from workbench.ui.common import actor, engine
 from workbench.ui.demos_forms import TypedTableEditor, VersionsForm
 from workbench.ui.forms import FORM_ERROR, Form
+from workbench.ui.text import markdown_text
 
 ADD_LABELS = {
     "name": "Feature name *",
@@ -87,7 +88,7 @@ def add_form(view: DemoPlanView) -> None:
         form.submit_button(
             "Add feature",
             add,
-            success=lambda created: f"Feature {created.name!r} added.",
+            success=lambda created: f"Feature '{markdown_text(created.name)}' added.",
             type="primary",
         )
 
@@ -281,7 +282,7 @@ def remove_form(view: DemoPlanView) -> None:
             "Remove feature",
             remove,
             confirm=question,
-            success=lambda name: f"{name} removed from the MVP.",
+            success=lambda name: f"{markdown_text(name)} removed from the MVP.",
             icon=":material/delete:",
         )
 

@@ -15,6 +15,7 @@ from workbench.services.demos import ActionOutcome, DemoPlanView
 from workbench.ui.common import actor, engine, today
 from workbench.ui.demos_schedule import weekday
 from workbench.ui.forms import Form, TableEditor
+from workbench.ui.text import markdown_block, markdown_text
 
 RECORD_LABELS = {
     "planned": "Which planned demo was held?",
@@ -206,7 +207,7 @@ def record_form(view: DemoPlanView) -> None:
             "Record demo",
             record,
             success=lambda demo: (
-                f"Demo {demo.title!r} recorded: {len(demo.feedback)} feedback, "
+                f"Demo '{markdown_text(demo.title)}' recorded: {len(demo.feedback)} feedback, "
                 f"{len(demo.tasks)} task(s), {len(demo.parked)} parking-lot item(s)."
             ),
             type="primary",
@@ -219,7 +220,7 @@ def demos_held(view: DemoPlanView) -> None:
         st.info("No demo recorded yet.")
     for demo in view.demos:
         kind = "big" if demo.demo_type is DemoType.BIG else "light"
-        with st.expander(f"{weekday(demo.held_on)} · {demo.title} ({kind} demo)"):
+        with st.expander(f"{weekday(demo.held_on)} · {markdown_text(demo.title)} ({kind} demo)"):
             facts = [
                 ("Feature", demo.feature_name),
                 ("Format", demo.format),
@@ -227,8 +228,15 @@ def demos_held(view: DemoPlanView) -> None:
                 ("Shown", demo.shown),
                 ("Decisions", demo.decisions),
             ]
-            st.markdown("  \n".join(f"**{label}:** {value}" for label, value in facts if value))
-            st.caption(f"Recorded by {demo.recorded_by} on {demo.recorded_at:%Y-%m-%d %H:%M} UTC")
+            st.markdown(
+                "  \n".join(
+                    f"**{label}:** {markdown_block(value)}" for label, value in facts if value
+                )
+            )
+            st.caption(
+                f"Recorded by {markdown_text(demo.recorded_by)} "
+                f"on {demo.recorded_at:%Y-%m-%d %H:%M} UTC"
+            )
             if demo.feedback:
                 st.dataframe(
                     pd.DataFrame(
@@ -239,11 +247,11 @@ def demos_held(view: DemoPlanView) -> None:
                 )
             for task in demo.tasks:
                 st.markdown(
-                    f":material/task_alt: Task on **{task.feature_name}**: {task.text}"
-                    + (" (done)" if task.done else "")
+                    f":material/task_alt: Task on **{markdown_text(task.feature_name)}**: "
+                    f"{markdown_text(task.text)}" + (" (done)" if task.done else "")
                 )
             for item in demo.parked:
-                st.markdown(f":material/local_parking: Parked: {item.idea}")
+                st.markdown(f":material/local_parking: Parked: {markdown_text(item.idea)}")
 
 
 ACTION_LABELS = {

@@ -14,6 +14,7 @@ from workbench.services.demos import DemoPlanView
 from workbench.ui.common import actor, engine, today
 from workbench.ui.demos_forms import VersionsForm
 from workbench.ui.forms import Form
+from workbench.ui.text import markdown_text
 
 
 def weekday(day) -> str:
@@ -112,9 +113,10 @@ def upcoming(view: DemoPlanView) -> None:
             if item.demo_type is DemoType.BIG
             else ":green-badge[light demo]"
         )
-        audience = ", ".join(item.audience) or "audience not set"
+        audience = markdown_text(", ".join(item.audience)) or "audience not set"
         st.markdown(
-            f"**{weekday(item.start)}** · {kind} **{item.title}** — {item.shows}  \n"
+            f"**{weekday(item.start)}** · {kind} **{markdown_text(item.title)}** — "
+            f"{markdown_text(item.shows)}  \n"
             f":gray[Audience: {audience}]"
         )
 
@@ -253,7 +255,8 @@ def slip_form(view: DemoPlanView) -> None:
                 record,
                 confirm=question,
                 success=lambda result: (
-                    f"{result.feature.name} is now estimated at {result.feature.estimate_days} "
+                    f"{markdown_text(result.feature.name)} is now estimated at "
+                    f"{result.feature.estimate_days} "
                     f"working days; {len(result.moved)} item(s) moved."
                 ),
             )

@@ -12,6 +12,7 @@ import streamlit as st
 from workbench.charts import estimates as charts
 from workbench.domain.estimates import AB_TEST_METHODS, InvalidEstimateInput, ab_test_plan
 from workbench.domain.money import format_usd
+from workbench.models.estimates import ScenarioPublic
 from workbench.services import estimates as svc
 
 
@@ -146,7 +147,7 @@ def results(result: svc.Estimate, p: str) -> None:
         )
 
 
-def comparison(engine, project_id: int, scenarios: Sequence[svc.ScenarioPublic], p: str) -> None:
+def comparison(engine, project_id: int, scenarios: Sequence[ScenarioPublic], p: str) -> None:
     """Saved scenarios side by side: a table of their results and a chart."""
     if len(scenarios) < 2:
         st.info("Save at least two scenarios to compare them side by side.")

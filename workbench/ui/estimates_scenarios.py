@@ -11,9 +11,11 @@ from typing import Any
 import streamlit as st
 
 from workbench.errors import InvalidInput, NotFound
+from workbench.models.estimates import ScenarioPublic
 from workbench.services import estimates as svc
 from workbench.ui.estimates_state import EstimateState, literal
 from workbench.ui.forms import FORM_ERROR, NO_VERSION, Form, Success
+from workbench.ui.text import markdown_text
 
 LABELS = {
     "name": "Scenario name",
@@ -40,7 +42,7 @@ class ScenarioForm(Form):
     page's widgets, read when the button is pressed. The scenario it saves over and that
     scenario's version are pinned when the form is first shown after a load or a save."""
 
-    def __init__(self, state: EstimateState, scenario: svc.ScenarioPublic | None) -> None:
+    def __init__(self, state: EstimateState, scenario: ScenarioPublic | None) -> None:
         super().__init__(
             form_name(state),
             version=scenario.version if scenario else NO_VERSION,
@@ -78,7 +80,7 @@ class ScenarioForm(Form):
                 self.state.set_loaded(None)
 
 
-def _saving(call: Callable[[], svc.ScenarioPublic]) -> svc.ScenarioPublic:
+def _saving(call: Callable[[], ScenarioPublic]) -> ScenarioPublic:
     """Run a save; a refusal about the inputs points at the red marks beside them."""
     try:
         return call()
@@ -90,12 +92,12 @@ def _saving(call: Callable[[], svc.ScenarioPublic]) -> svc.ScenarioPublic:
 
 
 def save_form(
-    state: EstimateState, project_id: int, scenario: svc.ScenarioPublic | None, actor: str
+    state: EstimateState, project_id: int, scenario: ScenarioPublic | None, actor: str
 ) -> None:
     """The form that saves the inputs as a new scenario or over the loaded one."""
     form = ScenarioForm(state, scenario)
 
-    def save_new(form: Form) -> svc.ScenarioPublic:
+    def save_new(form: Form) -> ScenarioPublic:
         cost, value = state.linked_inputs()
         saved = _saving(
             lambda: svc.save_scenario(
@@ -112,7 +114,7 @@ def save_form(
         state.set_loaded(saved.id)
         return saved
 
-    def update(form: Form) -> svc.ScenarioPublic:
+    def update(form: Form) -> ScenarioPublic:
         cost, value = state.linked_inputs()
         try:
             return _saving(
@@ -176,11 +178,11 @@ def _picked(state: EstimateState) -> None:
         Form(f"{state.p}_delete_{picked}").reset()
 
 
-def _delete_form(state: EstimateState, project_id: int, scenario: svc.ScenarioPublic, actor: str):
+def _delete_form(state: EstimateState, project_id: int, scenario: ScenarioPublic, actor: str):
     form = Form(f"{state.p}_delete_{scenario.id}", version=scenario.version)
     name = scenario.name
 
-    def delete(form: Form) -> svc.ScenarioPublic:
+    def delete(form: Form) -> ScenarioPublic:
         deleted = svc.delete_scenario(
             state.engine,
             project_id=project_id,
@@ -212,11 +214,11 @@ def _delete_form(state: EstimateState, project_id: int, scenario: svc.ScenarioPu
 def _undo(state: EstimateState, actor: str) -> None:
     undo = Form(f"{state.p}_undo")
     undo.messages()
-    deleted: svc.ScenarioPublic | None = st.session_state.get(state.named("undo"))
+    deleted: ScenarioPublic | None = st.session_state.get(state.named("undo"))
     if deleted is None:
         return
 
-    def restore(form: Form) -> svc.ScenarioPublic:
+    def restore(form: Form) -> ScenarioPublic:
         try:
             restored = svc.restore_scenario(state.engine, deleted=deleted, actor=actor)
         except InvalidInput as error:
@@ -240,7 +242,7 @@ def report_choice(
     state: EstimateState,
     project_id: int,
     report: svc.ReportScenario,
-    loaded: svc.ScenarioPublic | None,
+    loaded: ScenarioPublic | None,
     actor: str,
 ) -> None:
     """Which scenario the report shows, by name; whether the figures on the page are that
@@ -308,10 +310,10 @@ def report_choice(
 def saved_scenarios(
     state: EstimateState,
     project_id: int,
-    scenarios: Sequence[svc.ScenarioPublic],
+    scenarios: Sequence[ScenarioPublic],
     actor: str,
     report_id: int | None = None,
-) -> svc.ScenarioPublic | None:
+) -> ScenarioPublic | None:
     """Pick, load and delete saved scenarios; returns the one loaded into the page, if any.
     `report_id`: the scenario the report uses (marked in the picker)."""
     names = {
@@ -356,7 +358,7 @@ def saved_scenarios(
         key=state.named("reset"),
     )
     if load_error := st.session_state.pop(state.named("load_error"), None):
-        st.error(load_error)
+        st.error(markdown_text(load_error))
     loaded = by_id.get(state.loaded_id) if state.loaded_id is not None else None
     if loaded:
         st.info(

@@ -9,7 +9,6 @@ Keys are per project (``est<pid>:…``), so two projects' pages never share an i
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from contextlib import suppress
 from typing import Any
@@ -18,9 +17,11 @@ import pandas as pd
 import streamlit as st
 
 from workbench.errors import InvalidInput
+from workbench.models.estimates import ScenarioPublic
 from workbench.reference.estimates import load_grid_regions, load_hardware
 from workbench.services import estimates as svc
 from workbench.ui.common import engine
+from workbench.ui.text import markdown_text
 
 CUSTOM = "Custom"
 ROLE_FIELDS = ("people", "weeks", "weekly_rate_usd")
@@ -39,7 +40,7 @@ CLASSICAL_FIELDS = ("minutes_per_run", "trials", "folds", "price_per_instance_ho
 
 def literal(text: str) -> str:
     """People's words (a scenario's or a role's name) as they typed them, not as Markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text)).replace("\n", " ")
+    return markdown_text(text)
 
 
 @st.cache_data(show_spinner=False)
@@ -128,7 +129,7 @@ def _edited(frame: pd.DataFrame, edits: Mapping[str, Any]) -> pd.DataFrame:
 class EstimateState:
     """The inputs of one project's Cost & value page in this browser session."""
 
-    def __init__(self, project_id: int, opening: svc.ScenarioPublic | None = None) -> None:
+    def __init__(self, project_id: int, opening: ScenarioPublic | None = None) -> None:
         """`opening`: the scenario the page opens on in a new session (the report's), if any;
         without one it opens on the starter inputs."""
         self.p = f"est{project_id}"
@@ -250,7 +251,7 @@ class EstimateState:
         self.apply(cost.to_dict(), value.to_dict(), svc.DEFAULT_SEED)
         self.set_loaded(None)
 
-    def load(self, scenario: svc.ScenarioPublic) -> None:
+    def load(self, scenario: ScenarioPublic) -> None:
         """Fill the inputs with a saved scenario and remember it as the one being edited."""
         self.apply(scenario.cost_inputs, scenario.value_inputs, scenario.seed)
         self.set_loaded(scenario.id)

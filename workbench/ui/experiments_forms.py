@@ -16,9 +16,11 @@ import streamlit as st
 
 from workbench.domain.experiments import STATUS_MOVES
 from workbench.domain.lifecycle import Phase
+from workbench.models.experiments import ExperimentPublic, TimeLogPublic
 from workbench.services import experiments as svc
 from workbench.ui.common import actor, engine
 from workbench.ui.forms import FORM_ERROR, Form
+from workbench.ui.text import markdown_text
 
 DECISION_LABELS = {
     svc.Decision.EXTEND: "Extend — with a reason and a new end",
@@ -85,7 +87,7 @@ def decision_form(view: svc.ExperimentView) -> Form:
     return current(lambda: _decision_form(experiment))
 
 
-def _decision_form(experiment: svc.ExperimentPublic) -> Form:
+def _decision_form(experiment: ExperimentPublic) -> Form:
     return Form(
         f"decide_{experiment.id}",
         version=experiment.version,
@@ -131,7 +133,7 @@ def render_decision(form: Form, view: svc.ExperimentView, *, prompt: bool, day: 
         )
 
     def done(outcome: svc.DecisionOutcome) -> str:
-        name = outcome.experiment.approach
+        name = markdown_text(outcome.experiment.approach)
         if outcome.extension is not None:
             return f"{name}: time box extended to {outcome.extension.new_end:%a %d %b}."
         if outcome.parking_lot_item_id is not None:
@@ -209,7 +211,7 @@ def review_form(view: svc.ExperimentView) -> Form:
 def render_review(form: Form, view: svc.ExperimentView) -> None:
     experiment = view.experiment
 
-    def save(form: Form) -> svc.ExperimentPublic:
+    def save(form: Form) -> ExperimentPublic:
         return svc.record_research_review(
             engine(),
             experiment_id=experiment.id,
@@ -227,7 +229,9 @@ def render_review(form: Form, view: svc.ExperimentView) -> None:
         )
         _review_widgets(form)
         form.submit_button(
-            "Save review", save, success=lambda saved: f"Review of {saved.approach} saved."
+            "Save review",
+            save,
+            success=lambda saved: f"Review of {markdown_text(saved.approach)} saved.",
         )
 
 
@@ -252,7 +256,7 @@ def render_status(view: svc.ExperimentView) -> None:
     chosen = form.value("status")
     options = moves if chosen in moves or chosen is None else [*moves, chosen]
 
-    def move(form: Form) -> svc.ExperimentPublic:
+    def move(form: Form) -> ExperimentPublic:
         return svc.set_status(
             engine(),
             experiment_id=experiment.id,
@@ -269,18 +273,18 @@ def render_status(view: svc.ExperimentView) -> None:
         form.submit_button(
             "Change status",
             move,
-            success=lambda saved: f"{saved.approach} is now {saved.status.value}.",
+            success=lambda saved: f"{markdown_text(saved.approach)} is now {saved.status.value}.",
         )
 
 
-def render_time_log(experiment: svc.ExperimentPublic, day: date) -> None:
+def render_time_log(experiment: ExperimentPublic, day: date) -> None:
     form = Form(
         f"timelog_{experiment.id}",
         initial={"day": day, "hours": 1.0, "who": "", "note": ""},
         labels={"day": "Day", "hours": "Hours", "who": "Who", "note": "Note"},
     )
 
-    def log(form: Form) -> svc.TimeLogPublic:
+    def log(form: Form) -> TimeLogPublic:
         values = form.values()
         return svc.log_time(
             engine(),
@@ -307,13 +311,15 @@ def render_time_log(experiment: svc.ExperimentPublic, day: date) -> None:
         with columns[3]:
             st.text_input("Note", key=form.key("note"))
             form.error("note")
-        form.submit_button("Log time", log, success=f"Time logged on {experiment.approach}.")
+        form.submit_button(
+            "Log time", log, success=f"Time logged on {markdown_text(experiment.approach)}."
+        )
 
 
-def render_result(experiment: svc.ExperimentPublic) -> None:
+def render_result(experiment: ExperimentPublic) -> None:
     form = current(lambda: _result_form(experiment))
 
-    def save(form: Form) -> svc.ExperimentPublic:
+    def save(form: Form) -> ExperimentPublic:
         values = form.values()
         return svc.record_result(
             engine(),
@@ -345,13 +351,15 @@ def render_result(experiment: svc.ExperimentPublic) -> None:
         )
         form.error("evidence_links")
         form.submit_button(
-            "Save result", save, success=lambda saved: f"Result of {saved.approach} saved."
+            "Save result",
+            save,
+            success=lambda saved: f"Result of {markdown_text(saved.approach)} saved.",
         )
     for link in experiment.evidence_links:
         st.link_button(link, link, icon=":material/link:")
 
 
-def _result_form(experiment: svc.ExperimentPublic) -> Form:
+def _result_form(experiment: ExperimentPublic) -> Form:
     return Form(
         f"result_{experiment.id}",
         version=experiment.version,
@@ -407,7 +415,7 @@ def _experiment_widgets(form: Form) -> None:
         form.error("baseline_value")
 
 
-def render_edit(experiment: svc.ExperimentPublic) -> None:
+def render_edit(experiment: ExperimentPublic) -> None:
     form = current(
         lambda: Form(
             f"edit_{experiment.id}",
@@ -417,7 +425,7 @@ def render_edit(experiment: svc.ExperimentPublic) -> None:
         )
     )
 
-    def save(form: Form) -> svc.ExperimentPublic:
+    def save(form: Form) -> ExperimentPublic:
         changes = form.changes()
         if not changes:
             form.refuse({FORM_ERROR: "Nothing to save: change a field first."})
@@ -432,7 +440,9 @@ def render_edit(experiment: svc.ExperimentPublic) -> None:
     open_ = bool(form.errors) or form.stale is not None
     with st.expander("Edit this experiment", expanded=open_), form.render():
         _experiment_widgets(form)
-        form.submit_button("Save changes", save, success=lambda saved: f"{saved.approach} saved.")
+        form.submit_button(
+            "Save changes", save, success=lambda saved: f"{markdown_text(saved.approach)} saved."
+        )
 
 
 def render_new(project_id: int, day: date) -> None:
@@ -452,7 +462,7 @@ def render_new(project_id: int, day: date) -> None:
         labels=FIELDS,
     )
 
-    def add(form: Form) -> svc.ExperimentPublic:
+    def add(form: Form) -> ExperimentPublic:
         return svc.create_experiment(
             engine(), project_id=project_id, data=form.values(), actor=actor()
         )
@@ -460,5 +470,8 @@ def render_new(project_id: int, day: date) -> None:
     with form.render():
         _experiment_widgets(form)
         form.submit_button(
-            "Add experiment", add, success=lambda added: f"Added {added.approach}.", type="primary"
+            "Add experiment",
+            add,
+            success=lambda added: f"Added {markdown_text(added.approach)}.",
+            type="primary",
         )

@@ -20,6 +20,7 @@ from workbench.services import experiments as svc
 from workbench.services.projects import ProjectPublic
 from workbench.ui.common import actor, engine
 from workbench.ui.forms import FORM_ERROR, Form, TableEditor
+from workbench.ui.text import markdown_text
 
 CRITERIA = [c.value for c in svc.Criterion]
 COLUMNS = ["approach", "decision", *CRITERIA]
@@ -113,7 +114,7 @@ def render_matrix(
     matrix_rows = edited.to_dict("records")
     ranking = svc.rank_matrix(matrix_rows, weights)
     for message in ranking.errors.values():
-        st.error(message)
+        st.error(markdown_text(message))
     if ranking.result and ranking.result.ranking:
         decisions = {row["approach"]: row["decision"] for row in matrix_rows}
         st.dataframe(

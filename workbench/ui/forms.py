@@ -37,15 +37,29 @@ from workbench.errors import (
     CONCURRENT_WRITE_ERRORS,
     CONCURRENT_WRITE_MESSAGE,
     InvalidInput,
+    NotAllowed,
     NotFound,
     StaleEditError,
 )
+from workbench.ui.text import alert_text
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Success = str | Callable[[Any], str]
 FORM_ERROR = "_form"  # the key of a message about the whole form, not one field
 NO_VERSION = object()  # `Form(version=…)` not given: the form edits no versioned record
+# Set for each run by the frame (ui/common.py): the user may only view the project shown, so
+# every form's save buttons and every editable table are disabled (the services refuse too).
+READ_ONLY_KEY = "access__read_only"
+
+
+def read_only() -> bool:
+    """Whether this run shows a project the user may view but not change."""
+    return bool(st.session_state.get(READ_ONLY_KEY, False))
+
+
+def set_read_only(flag: bool) -> None:
+    st.session_state[READ_ONLY_KEY] = bool(flag)
 
 
 def unexpected_error_message(error: BaseException) -> str:
@@ -151,7 +165,7 @@ class Form:
         """Show the message for `field_name` right under its widget (nothing when it is fine)."""
         message = self.errors.get(field_name)
         if message:
-            st.error(message, icon=":material/error:")
+            st.error(alert_text(message), icon=":material/error:")
 
     def messages(self) -> None:
         """Show what the last click on this form did, where the form is: the saved message, a
@@ -193,7 +207,7 @@ class Form:
         known = {FORM_ERROR, "actor", *self.initial, *self.labels}
         for key, message in self.errors.items():
             if key not in known and "[" not in key:
-                st.error(f"{key.replace('_', ' ')}: {message}", icon=":material/error:")
+                st.error(alert_text(f"{key.replace('_', ' ')}: {message}"), icon=":material/error:")
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -226,6 +240,8 @@ class Form:
         With `confirm` (a function of the form giving the question, in plain text), the click
         first asks in a dialog; only "Confirm" runs the action.
         """
+        if read_only():
+            button["disabled"] = True
         if confirm is None:
             return st.form_submit_button(
                 label,
@@ -267,6 +283,8 @@ class Form:
         self, label: str, action: Callable[[Form], T], *, success: Success, **button: Any
     ) -> bool:
         """A button outside a form that saves (for example "Save scores" under a table)."""
+        if read_only():
+            button["disabled"] = True
         return st.button(
             label, on_click=self._run, args=(action, success), key=self._slot("button"), **button
         )
@@ -284,7 +302,7 @@ class Form:
         except StaleEditError as error:
             state[self._slot("stale")] = error
             return
-        except NotFound as error:
+        except (NotFound, NotAllowed) as error:
             state[self._slot("errors")] = {FORM_ERROR: str(error)}
             return
         except CONCURRENT_WRITE_ERRORS:
@@ -325,7 +343,7 @@ class Form:
 
 def conflict_view(error: StaleEditError, labels: Mapping[str, str] | None = None) -> None:
     """The one view of a refused stale save: what happened, and yours beside the newer values."""
-    st.error(str(error), icon=":material/sync_problem:")
+    st.error(alert_text(error), icon=":material/sync_problem:")
     if not error.conflicts:
         return
     labels = labels or {}
@@ -462,6 +480,8 @@ class TableEditor:
                     on_click=self.form.reset,
                     icon=":material/refresh:",
                 )
+        if read_only():
+            options["disabled"] = True
         return st.data_editor(self.frame(), key=self.key, **options)
 
     def take_current_versions(self) -> None:
@@ -518,4 +538,4 @@ class TableEditor:
             if key.startswith(prefix):
                 row, _, column = key[len(prefix) :].partition("].")
                 label = column.replace("_", " ")
-                st.error(f"Row {row}, {label}: {message}", icon=":material/error:")
+                st.error(alert_text(f"Row {row}, {label}: {message}"), icon=":material/error:")

@@ -5,7 +5,6 @@ stays the team's decision: the offer ticks the boxes, "Save checklist" records t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 import streamlit as st
@@ -13,11 +12,12 @@ import streamlit as st
 from workbench.domain.lifecycle import PhaseGate
 from workbench.services.gate_evidence import Evidence
 from workbench.ui.forms import Form
+from workbench.ui.text import markdown_text
 
 
 def literal(text: str) -> str:
     """Records' words (people's names, scenario names) as they were typed, not as Markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text)).replace("\n", " ")
+    return markdown_text(text)
 
 
 def _flash_key(form: Form) -> str:

@@ -9,10 +9,12 @@ from textwrap import shorten
 import pandas as pd
 import streamlit as st
 
+from workbench.models.interviews import ConversionTarget, InterviewAnswerPublic
 from workbench.services import interviews as interview_service
-from workbench.services.interviews import CHARTER_FIELDS, ConversionTarget, InterviewAnswerPublic
+from workbench.services.interviews import CHARTER_FIELDS
 from workbench.ui.common import actor, engine, today
 from workbench.ui.forms import Form
+from workbench.ui.text import markdown_text
 
 TARGET_LABELS = {
     ConversionTarget.CHARTER: "Charter text",
@@ -43,7 +45,7 @@ def answers_and_coverage(pid: int, include_drafts: bool) -> None:
     if missing:
         st.warning(
             "Critical questions no expert has answered yet: "
-            + "; ".join(f"*{row.text}*" for row in missing),
+            + "; ".join(f"*{markdown_text(row.text)}*" for row in missing),
             icon=":material/help:",
         )
     else:

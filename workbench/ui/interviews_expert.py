@@ -5,7 +5,6 @@ Nothing here names the project's team or shows any navigation."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import streamlit as st
@@ -16,6 +15,7 @@ from workbench.services import interviews as interview_service
 from workbench.services.interviews import ExpertForm, FormIsReadOnly, LinkNotValid
 from workbench.ui.common import engine, now
 from workbench.ui.forms import FORM_ERROR, Form, unexpected_error_message
+from workbench.ui.text import alert_text, markdown_block
 
 HIDE_SIDEBAR = (
     "<style>[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'],"
@@ -30,7 +30,7 @@ REFUSED = (LinkNotValid, FormIsReadOnly)
 
 def plain(text: str) -> str:
     """Show people's words as they typed them, not as Markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text).replace("\n", "  \n")
+    return markdown_block(text)
 
 
 def form_name(token: str) -> str:
@@ -104,7 +104,7 @@ def save_draft(form: Form, token: str, question_ids: Sequence[str]) -> None:
 def draft_error(form: Form, field: str) -> None:
     message = st.session_state.get(f"{form.name}__draft_errors", {}).get(field)
     if message:
-        st.error(message, icon=":material/error:")
+        st.error(alert_text(message), icon=":material/error:")
 
 
 def draft_status(form: Form, interview: ExpertForm) -> str:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from workbench.domain.lifecycle import Phase
 from workbench.ui.forms import Form, TableEditor
+from workbench.ui.text import markdown_table, markdown_text
 
 PHASE_LABELS = [phase.label for phase in Phase]
 TABLE = "items"  # the table's name in its form; row messages come keyed "items[N].field"
@@ -61,19 +62,21 @@ def due_list(rows: Sequence[Any]) -> None:
     with st.container(border=True):
         st.markdown(f"#### :orange[:material/notifications_active:] Due for review ({len(due)})")
         st.table(
-            pd.DataFrame(
-                [
-                    {
-                        "Idea": row.item.idea,
-                        "Why due": row.due_reason,
-                        "Why deferred": row.item.why_deferred,
-                        "Value": row.item.value,
-                        "Effort": row.item.effort,
-                        "Raised by": row.item.raised_by,
-                        "Source": str(row.item.source_kind),
-                    }
-                    for row in due
-                ]
+            markdown_table(
+                pd.DataFrame(
+                    [
+                        {
+                            "Idea": row.item.idea,
+                            "Why due": row.due_reason,
+                            "Why deferred": row.item.why_deferred,
+                            "Value": row.item.value,
+                            "Effort": row.item.effort,
+                            "Raised by": row.item.raised_by,
+                            "Source": str(row.item.source_kind),
+                        }
+                        for row in due
+                    ]
+                )
             ),
             hide_index=True,
             height="content" if len(due) <= 12 else 460,
@@ -167,7 +170,7 @@ def promote_form(
         st.text_input(
             "Success criterion, against the baseline *",
             key=form.key("success_criterion"),
-            help="Baseline (charter): " + (baseline or "not set yet"),
+            help="Baseline (charter): " + (markdown_text(baseline) or "not set yet"),
         )
         form.error("success_criterion")
         box = st.columns(3)

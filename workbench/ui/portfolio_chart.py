@@ -26,7 +26,7 @@ from workbench.charts.assessment import (
 )
 from workbench.services import assessment as assessment_service
 from workbench.services.assessment import PortfolioScore
-from workbench.ui.common import engine, open_project
+from workbench.ui.common import change_stamp, engine, open_project
 
 ASSESSMENT_PAGE = "pages/team/assessment.py"
 LABELLED_POINTS = 25
@@ -67,8 +67,8 @@ def _cached_figure(scores: Sequence[PortfolioScore]) -> go.Figure:
     return cached[1]
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def all_portfolio_scores() -> list[PortfolioScore]:
+@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+def all_portfolio_scores(stamp: tuple[int, int, int]) -> list[PortfolioScore]:
     """Every project's latest saved scores (cleared by every save). Cached whole and filtered
     on each rerun: hashing a thousand project ids as a cache key costs more than the filter."""
     return assessment_service.portfolio_scores(engine())
@@ -77,7 +77,7 @@ def all_portfolio_scores() -> list[PortfolioScore]:
 def render_portfolio_chart(project_ids: Sequence[int]) -> None:
     """Impact × feasibility of these projects' latest saved assessments, with a way in."""
     shown = set(project_ids)
-    scores = [score for score in all_portfolio_scores() if score.project_id in shown]
+    scores = [score for score in all_portfolio_scores(change_stamp()) if score.project_id in shown]
     st.subheader(
         "Impact × feasibility",
         help="Scores of each project's latest saved assessment on the Should we use ML? page.",

@@ -20,7 +20,7 @@ import streamlit as st
 
 from workbench.services import experiments as experiment_service
 from workbench.services import parking_lot as parking_lot_service
-from workbench.ui.common import engine, open_project, today
+from workbench.ui.common import change_stamp, engine, open_project, today
 
 TITLES_SHOWN = 3
 """How many titles a project's row names before "and N more"."""
@@ -138,8 +138,8 @@ def _render_kind(kind: FlagKind, projects: Sequence[FlaggedProject]) -> None:
     )
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def cached_flags(day: date) -> tuple[list[Any], list[Any]]:
+@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+def cached_flags(day: date, stamp: tuple[int, int, int]) -> tuple[list[Any], list[Any]]:
     """Every project's overdue time boxes and due parked ideas on `day` (cleared by every save)."""
     return (
         experiment_service.overdue_experiments(engine(), day),
@@ -150,7 +150,7 @@ def cached_flags(day: date) -> tuple[list[Any], list[Any]]:
 def render_portfolio_flags(project_ids: Collection[int]) -> None:
     """Time boxes overdue a decision and parked ideas due for review, for the shown projects."""
     shown = set(project_ids)
-    overdue, due = cached_flags(today())
+    overdue, due = cached_flags(today(), change_stamp())
     for kind, flags in ((OVERDUE, overdue), (DUE, due)):
         projects = group_flags(flags, shown)
         if projects:

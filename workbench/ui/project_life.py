@@ -15,7 +15,15 @@ from workbench.services import project_life, transfer
 from workbench.services import projects as project_service
 from workbench.services.projects import ProjectDetail
 from workbench.ui.access import markdown_text
-from workbench.ui.common import actor, engine, open_project, select_project, today
+from workbench.ui.common import (
+    actor,
+    engine,
+    open_project,
+    project_names,
+    select_project,
+    today,
+    visibility,
+)
 from workbench.ui.forms import Form
 
 CHARTER = "pages/team/charter.py"
@@ -262,7 +270,7 @@ def render_deleted_notice() -> None:
 def _archived_list() -> None:
     archived = [
         p
-        for p in project_service.list_projects(engine(), include_archived=True)
+        for p in project_service.list_projects(engine(), include_archived=True, **visibility())
         if p.archived_at is not None
     ]
     st.subheader("Archived projects")
@@ -333,7 +341,7 @@ def _import_new() -> None:
 
 
 def _import_replace() -> None:
-    names = project_service.project_names(engine(), include_archived=True)
+    names = project_names(include_archived=True)
     if not names:
         st.caption("There is no project to replace yet.")
         return

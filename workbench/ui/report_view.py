@@ -14,31 +14,35 @@ from workbench.reporting.document import (
     Section,
     Table,
 )
+from workbench.ui.text import markdown_block, markdown_table, markdown_text
 
 
 def _section(section: Section, level: int, key_prefix: str) -> None:
-    (st.header if level == 2 else st.subheader)(section.title, anchor=False)
+    (st.header if level == 2 else st.subheader)(markdown_text(section.title), anchor=False)
     for index, block in enumerate(section.blocks):
         if isinstance(block, Paragraph):
-            (st.caption if block.emphasis else st.text)(block.text)
+            if block.emphasis:
+                st.caption(markdown_block(block.text))
+            else:
+                st.text(block.text)
         elif isinstance(block, BulletList):
             for item in block.items:
                 st.text(f"• {item}")
         elif isinstance(block, KeyValues):
             # A static table wraps long text, as the printed report does.
             st.table(
-                pd.DataFrame(block.pairs, columns=["", "value"]),
+                markdown_table(pd.DataFrame(block.pairs, columns=["", "value"])),
                 hide_index=True,
                 hide_header=True,
             )
         elif isinstance(block, Table):
             st.table(
-                pd.DataFrame(list(block.rows), columns=list(block.headers)),
+                markdown_table(pd.DataFrame(list(block.rows), columns=list(block.headers))),
                 hide_index=True,
             )
         elif isinstance(block, Chart):
             st.plotly_chart(block.figure, key=f"{key_prefix}-{section.title}-{index}")
-            st.caption(block.caption)
+            st.caption(markdown_text(block.caption))
     for sub in section.subsections:
         _section(sub, level + 1, f"{key_prefix}-{section.title}")
 
@@ -46,7 +50,7 @@ def _section(section: Section, level: int, key_prefix: str) -> None:
 def show_report(document: ReportDocument) -> None:
     """Render `document` with Streamlit elements."""
     st.caption(
-        f"Project **{document.project_name}** · generated {document.generated_on} · "
+        f"Project **{markdown_text(document.project_name)}** · generated {document.generated_on} · "
         f"data version {document.data_version}"
     )
     for section in document.sections:

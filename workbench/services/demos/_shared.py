@@ -22,8 +22,15 @@ from workbench.domain.demo_schedule import (
 from workbench.errors import NotFound
 from workbench.models import Feature as FeatureRow
 from workbench.models import FeatureStatus, FeatureTask, Project
+from workbench.models.demos import (
+    FeaturePublic,
+    FeatureTaskPublic,
+    FeedbackPublic,
+    PlanSettingsPublic,
+)
+from workbench.models.experiments import ParkingLotPublic
+from workbench.models.inputs import split_names
 from workbench.services.inputs import is_blank as _missing
-from workbench.services.registers import ParkingLotPublic
 
 ESTIMATE_MAX_WORKING_DAYS = 250
 """About a working year: a feature estimated longer than that should be split."""
@@ -45,66 +52,6 @@ class ActionOutcome(StrEnum):
 
 
 # --- Plain values handed to pages -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FeaturePublic:
-    """An MVP feature as pages see it (`position` 0 is built first)."""
-
-    id: int
-    project_id: int
-    name: str
-    description: str
-    estimate_days: int
-    owner: str
-    position: int
-    status: FeatureStatus
-    smes: str
-    milestone: bool
-    version: int
-    updated_at: datetime
-
-    @property
-    def sme_names(self) -> tuple[str, ...]:
-        """The SMEs who should see this feature, one name each."""
-        return split_names(self.smes)
-
-
-@dataclass(frozen=True)
-class PlanSettingsPublic:
-    """A project's demo plan settings; `has_baseline` tells whether a schedule was accepted."""
-
-    project_id: int
-    start_date: date
-    model_testing_days: int
-    holidays: tuple[date, ...]
-    max_undemoed_days: int
-    light_audience: str
-    big_audience: str
-    has_baseline: bool
-    version: int
-
-
-@dataclass(frozen=True)
-class FeedbackPublic:
-    """What one attendee said at a demo."""
-
-    attendee: str
-    feedback: str
-
-
-@dataclass(frozen=True)
-class FeatureTaskPublic:
-    """A task on a feature; `source_demo_id` links it to the demo it came from."""
-
-    id: int
-    feature_id: int
-    feature_name: str
-    text: str
-    done: bool
-    source_demo_id: int | None
-    created_by: str
-    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -184,18 +131,7 @@ class DemoPlanView:
 # --- Small helpers ----------------------------------------------------------------------------
 
 
-_NAME_SEPARATORS = re.compile(r"[,;\n]+")
 _DATE_SEPARATORS = re.compile(r"[\s,;]+")
-
-
-def split_names(text: str | None) -> tuple[str, ...]:
-    """Split a list of people typed as text (comma, semicolon or one per line) into names."""
-    seen: dict[str, None] = {}
-    for part in _NAME_SEPARATORS.split(text or ""):
-        name = part.strip()
-        if name:
-            seen.setdefault(name, None)
-    return tuple(seen)
 
 
 def _names_text(text: str | None) -> str:

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 
 from pydantic import ValidationError
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col
 
 from workbench import crud
 from workbench.errors import InvalidInput, NotFound, StaleEditError, field_errors
-from workbench.models import LONG_TEXT_MAX, SHORT_TEXT_MAX, FeatureStatus, utc_now
 from workbench.models import Feature as FeatureRow
+from workbench.models import FeatureStatus, utc_now
+from workbench.models.demos import FeatureInput, name_key
 from workbench.services.demos._shared import (
     ESTIMATE_MAX_WORKING_DAYS,
     FEATURE_FIELDS,
@@ -34,17 +37,6 @@ from workbench.services.projects import check_actor
 from workbench.versioning import commit, conflicts, load_for_edit
 
 
-class _FeatureText(SQLModel):
-    """The text and choice fields of a feature, validated (the estimate is checked apart)."""
-
-    name: str = Field(min_length=1, max_length=SHORT_TEXT_MAX)
-    description: str = Field(default="", max_length=LONG_TEXT_MAX)
-    owner: str = Field(default="", max_length=SHORT_TEXT_MAX)
-    status: FeatureStatus = FeatureStatus.PLANNED
-    smes: str = Field(default="", max_length=LONG_TEXT_MAX)
-    milestone: bool = False
-
-
 def _validate_feature(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     """Validate one feature's fields; raises InvalidInput with `prefix`ed field names."""
     errors: dict[str, str] = {}
@@ -60,7 +52,7 @@ def _validate_feature(data: Mapping[str, Any], prefix: str = "") -> dict[str, An
     }
     values: dict[str, Any] = {}
     try:
-        values = _FeatureText.model_validate(raw).model_dump()
+        values = FeatureInput.model_validate(raw).model_dump()
     except ValidationError as error:
         errors.update(field_errors(error, prefix=prefix))
     if not raw["name"]:
@@ -79,17 +71,43 @@ def _validate_feature(data: Mapping[str, Any], prefix: str = "") -> dict[str, An
     return values
 
 
+def _name_taken(name: str) -> str:
+    return f"A feature called {name!r} is already in the list; names must differ."
+
+
 def _check_unique_names(names: Sequence[tuple[str, str]]) -> None:
-    """Refuse repeated feature names (ignoring case); `names` pairs each name with its field."""
+    """Refuse repeated feature names (ignoring case and spaces, as the unique index compares
+    them); `names` pairs each name with its field."""
     seen: dict[str, str] = {}
     errors: dict[str, str] = {}
     for name, field in names:
-        key = name.casefold()
+        key = name_key(name)
         if key in seen:
-            errors[field] = f"A feature called {name!r} is already in the list; names must differ."
+            errors[field] = _name_taken(name)
         seen.setdefault(key, field)
     if errors:
         raise InvalidInput(errors)
+
+
+def _refuse_names_taken_meanwhile(
+    session: Session,
+    project_id: int,
+    wanted: Sequence[tuple[int | None, str, str]],
+    error: IntegrityError,
+) -> NoReturn:
+    """After the unique index refused a write: raise InvalidInput, in the words of the check,
+    for each name (`wanted`: feature id or None for a new one, name, field) that another save
+    stored meanwhile; re-raise `error` (a fault) when no name explains it."""
+    session.rollback()
+    stored = {row.name_key: row.id for row in _feature_rows(session, project_id)}
+    errors = {
+        field: _name_taken(name)
+        for feature_id, name, field in wanted
+        if stored.get(name_key(name), feature_id) != feature_id
+    }
+    if not errors:
+        raise error
+    raise InvalidInput(errors) from error
 
 
 def _diff(row: FeatureRow, values: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -123,7 +141,10 @@ def create_feature(
         _check_unique_names([*((r.name, "existing") for r in rows), (values["name"], "name")])
         row = FeatureRow(project_id=project_id, position=len(rows), **values)
         session.add(row)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as error:  # the same name added by someone else a moment ago
+            _refuse_names_taken_meanwhile(session, project_id, [(None, row.name, "name")], error)
         crud.record_activity(
             session,
             project_id=project_id,
@@ -133,7 +154,10 @@ def create_feature(
             f"number {len(rows) + 1} in the build order.",
             changes={"feature_id": row.id, **{k: _plain(v) for k, v in values.items()}},
         )
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError as error:
+            _refuse_names_taken_meanwhile(session, project_id, [(None, row.name, "name")], error)
         session.refresh(row)
         return _feature_public(row)
 
@@ -221,6 +245,31 @@ def move_feature(
 _TYPED_FIELDS = ("name", "description", "estimate_days", "owner", "smes")
 
 
+def _free_swapped_names(
+    session: Session,
+    stored: Sequence[FeatureRow],
+    changed_rows: Mapping[int, tuple[dict[str, Any], dict[str, list[Any]]]],
+) -> None:
+    """Before renames that pass names around (A → B while B → A or B → C), park the renamed
+    rows' keys on values no name has (a leading space), so the unique index, checked row by
+    row, accepts the final names; the same flush then writes the real keys."""
+    renamed = {
+        row.id: name_key(changed_rows[row.id][0]["name"])
+        for row in stored
+        if row.id in changed_rows and name_key(changed_rows[row.id][0]["name"]) != row.name_key
+    }
+    old_keys = {row.name_key for row in stored if row.id in renamed}
+    if not old_keys.intersection(renamed.values()):
+        return
+    for feature_id in renamed:
+        session.execute(
+            update(FeatureRow)
+            .where(col(FeatureRow.id) == feature_id)
+            .values(name_key=f" {feature_id}")
+            .execution_options(synchronize_session=False)
+        )
+
+
 def _rank(value: Any, field: str, errors: dict[str, str]) -> float | None:
     """An `order` cell as a number (None: left empty)."""
     if _missing(value):
@@ -290,6 +339,7 @@ def save_features(
         places: list[tuple[float, int, int, FeatureRow | None, dict[str, Any] | None]] = []
         changed_rows: dict[int, tuple[dict[str, Any], dict[str, list[Any]]]] = {}
         names: list[tuple[str, str]] = []
+        wanted: list[tuple[int | None, str, str]] = []
         for row, change, prefix in edits:
             merged = {f: getattr(row, f) for f in FEATURE_FIELDS} | {
                 k: v for k, v in change.items() if k in FEATURE_FIELDS
@@ -301,6 +351,7 @@ def save_features(
                 continue
             changed_rows[row.id] = (values, _diff(row, values))
             names.append((values["name"], prefix + "name"))
+            wanted.append((row.id, values["name"], prefix + "name"))
         for row in stored:
             if row.id not in changed_rows:
                 names.insert(0, (row.name, "existing"))
@@ -323,6 +374,7 @@ def save_features(
                 errors.update(error.errors)
                 continue
             names.append((values["name"], prefix + "name"))
+            wanted.append((None, values["name"], prefix + "name"))
             new_rows.append((math.inf if rank is None else rank, values))
         if errors:
             raise InvalidInput(errors)
@@ -338,6 +390,7 @@ def save_features(
             places.append((rank, -1, len(stored) + sequence, None, values))
         places.sort(key=lambda place: place[:3])
 
+        _free_swapped_names(session, stored, changed_rows)
         changed = 0
         for row in stored:
             values, diff = changed_rows.get(row.id, ({}, {}))
@@ -369,17 +422,20 @@ def save_features(
                     changes={k: _plain(v) for k, v in values.items()},
                 )
             ordered.append(row)
-        session.flush()
-        reordered = [r.id for r in stored] != [r.id for r in ordered if r.id in by_id]
-        _renumber(ordered)
-        if reordered:
-            crud.record_activity(
-                session,
-                project_id=project_id,
-                actor=actor,
-                action="features reordered",
-                summary="New build order: " + ", ".join(r.name for r in ordered) + ".",
-                changes={"order": [r.name for r in ordered]},
-            )
-        commit(session)
+        try:
+            session.flush()
+            reordered = [r.id for r in stored] != [r.id for r in ordered if r.id in by_id]
+            _renumber(ordered)
+            if reordered:
+                crud.record_activity(
+                    session,
+                    project_id=project_id,
+                    actor=actor,
+                    action="features reordered",
+                    summary="New build order: " + ", ".join(r.name for r in ordered) + ".",
+                    changes={"order": [r.name for r in ordered]},
+                )
+            commit(session)
+        except IntegrityError as error:  # a name stored by someone else a moment ago
+            _refuse_names_taken_meanwhile(session, project_id, wanted, error)
         return FeatureTablesSaved(added=len(new_rows), changed=changed, reordered=reordered)

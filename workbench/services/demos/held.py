@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError, field_validator
+from pydantic import ValidationError
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
 
 from workbench import crud
 from workbench.domain.demo_schedule import DemoType
@@ -25,6 +26,7 @@ from workbench.models import (
     SourceKind,
 )
 from workbench.models import Feature as FeatureRow
+from workbench.models.demos import DemoCreate, name_key
 from workbench.services.demos._shared import (
     ActionOutcome,
     DemoActionResult,
@@ -40,23 +42,6 @@ from workbench.services.inputs import is_blank as _missing
 from workbench.services.inputs import text as _text
 from workbench.services.projects import check_actor
 from workbench.services.registers import ParkingLotCreate, ParkingLotPublic
-
-
-class _DemoIn(SQLModel):
-    """A demo's own fields, validated."""
-
-    title: str = Field(min_length=1, max_length=SHORT_TEXT_MAX)
-    held_on: date
-    demo_type: DemoType = DemoType.LIGHT
-    format: str = Field(default="", max_length=SHORT_TEXT_MAX)
-    audience: str = Field(default="", max_length=LONG_TEXT_MAX)
-    shown: str = Field(default="", max_length=LONG_TEXT_MAX)
-    decisions: str = Field(default="", max_length=LONG_TEXT_MAX)
-
-    @field_validator("title", "format", "audience", "shown", "decisions", mode="before")
-    @classmethod
-    def _strip(cls, value: Any) -> Any:
-        return value.strip() if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -184,16 +169,22 @@ def _apply_action(
 
 
 def _recorded_twin(session: Session, project_id: int, title: str, held_on: date) -> Demo | None:
-    """A demo of this project already recorded with this title (ignoring case) on this day."""
-    return next(
-        (
-            demo
-            for demo in session.exec(
-                select(Demo).where(Demo.project_id == project_id, Demo.held_on == held_on)
-            )
-            if demo.title.strip().casefold() == title.strip().casefold()
-        ),
-        None,
+    """A demo of this project already recorded with this title (ignoring case and spaces, as
+    the unique index compares them) on this day."""
+    return session.exec(
+        select(Demo).where(
+            Demo.project_id == project_id,
+            Demo.held_on == held_on,
+            Demo.title_key == name_key(title),
+        )
+    ).first()
+
+
+def _twin_message(twin: Demo) -> str:
+    return (
+        f"{twin.title!r} held on {twin.held_on.isoformat()} is already recorded (by "
+        f"{twin.recorded_by}); nothing was stored twice. Change the title or the date "
+        "if this was another demo."
     )
 
 
@@ -226,7 +217,7 @@ def record_demo(
     errors: dict[str, str] = {}
     demo_in = None
     try:
-        demo_in = _DemoIn.model_validate(
+        demo_in = DemoCreate.model_validate(
             {
                 key: data.get(key)
                 for key in ("title", "held_on", "demo_type", "format", "audience", "shown")
@@ -262,11 +253,7 @@ def record_demo(
         if demo_in is not None and "title" not in errors:
             twin = _recorded_twin(session, project_id, demo_in.title, demo_in.held_on)
             if twin is not None:
-                errors["title"] = (
-                    f"{twin.title!r} held on {twin.held_on.isoformat()} is already recorded (by "
-                    f"{twin.recorded_by}); nothing was stored twice. Change the title or the date "
-                    "if this was another demo."
-                )
+                errors["title"] = _twin_message(twin)
         if errors or demo_in is None:
             raise InvalidInput(errors)
         demo = Demo(
@@ -277,7 +264,14 @@ def record_demo(
             | {"audience": _names_text(demo_in.audience), "demo_type": demo_in.demo_type.value},
         )
         session.add(demo)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as error:  # the same demo recorded by someone else a moment ago
+            session.rollback()
+            twin = _recorded_twin(session, project_id, demo_in.title, demo_in.held_on)
+            if twin is None:
+                raise
+            raise InvalidInput({"title": _twin_message(twin)}) from error
         for item in valid_feedback:
             session.add(
                 DemoFeedback(demo_id=demo.id, attendee=item.attendee, feedback=item.feedback)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from workbench import crud
@@ -42,7 +43,7 @@ from workbench.services.demos._shared import (
 from workbench.services.inputs import log_value as _plain
 from workbench.services.inputs import text as _text
 from workbench.services.projects import check_actor
-from workbench.versioning import check_version, commit, load_for_edit
+from workbench.versioning import check_version, commit, load_for_edit, stale_error
 
 SETTINGS_FIELDS = (
     "start_date",
@@ -142,6 +143,7 @@ def save_plan_settings(
     with Session(engine) as session:
         _project(session, project_id)
         row = session.get(DemoPlanSettings, project_id)
+        first_save = row is None
         if row is None:
             if expected_version:
                 raise NotFound("These demo plan settings were removed meanwhile; reload the page.")
@@ -170,7 +172,15 @@ def save_plan_settings(
             summary="Demo plan: " + ", ".join(k.replace("_", " ") for k in changes) + ".",
             changes=changes,
         )
-        commit(session, row, mine, public=_settings_public)
+        try:
+            commit(session, row, mine, public=_settings_public)
+        except IntegrityError as error:
+            # Two first saves crossed: the other one stored the project's one row first.
+            session.rollback()
+            theirs = session.get(DemoPlanSettings, project_id)
+            if not first_save or theirs is None:
+                raise
+            raise stale_error(session, theirs, mine, public=_settings_public) from error
         session.refresh(row)
         return _settings_public(row)
 

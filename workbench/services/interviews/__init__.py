@@ -13,6 +13,7 @@ answers and the project's name, nothing else.
 """
 
 from workbench.models import InterviewStatus
+from workbench.models.interviews import ConversionTarget, DerivedRecord, InterviewAnswerPublic
 from workbench.services.interviews.answers import answers_side_by_side, coverage, list_answers
 from workbench.services.interviews.common import (
     ANSWER_MAX,
@@ -21,12 +22,9 @@ from workbench.services.interviews.common import (
     INTERVIEW_PARAM,
     MAX_LINK_DAYS,
     TOKEN_BYTES,
-    ConversionTarget,
     CoverageRow,
-    DerivedRecord,
     ExpertForm,
     FormIsReadOnly,
-    InterviewAnswerPublic,
     InterviewLink,
     InterviewSummary,
     LinkNotValid,

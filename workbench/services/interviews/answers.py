@@ -20,14 +20,12 @@ from workbench.models import (
     Risk,
     SourceKind,
 )
+from workbench.models.interviews import ConversionTarget, DerivedRecord, InterviewAnswerPublic
 from workbench.reference.interviews import InterviewTemplate, default_templates
 from workbench.services.interviews.common import (
     CHARTER_ACTION,
     CHARTER_FIELDS,
-    ConversionTarget,
     CoverageRow,
-    DerivedRecord,
-    InterviewAnswerPublic,
     label,
     project_interviews,
 )

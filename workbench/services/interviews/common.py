@@ -7,7 +7,6 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
 
@@ -58,16 +57,6 @@ class FormIsReadOnly(RuntimeError):
             "These answers were submitted and can no longer be changed. "
             "Ask the person who sent you the link to reopen the form."
         )
-
-
-class ConversionTarget(StrEnum):
-    """What an answer can be turned into, in one step."""
-
-    CHARTER = "charter"
-    RISK = "risk"
-    ASSUMPTION = "assumption"
-    OPEN_QUESTION = "open question"
-    PARKING_LOT = "parking lot"
 
 
 class MadeMeanwhile(StaleEditError):
@@ -144,36 +133,6 @@ class InterviewLink:
 
     interview: InterviewSummary
     token: str = field(repr=False)
-
-
-@dataclass(frozen=True)
-class DerivedRecord:
-    """Something the team made from an answer: a risk, a note, a parked idea or charter text."""
-
-    kind: ConversionTarget
-    record_id: int
-    text: str
-    at: datetime
-    by: str
-
-
-@dataclass(frozen=True)
-class InterviewAnswerPublic:
-    """One expert's answer to one question, with what was made from it."""
-
-    id: int
-    interview_id: int
-    expert: str
-    interview_status: InterviewStatus
-    question_id: str
-    question_text: str
-    answer: str
-    updated_at: datetime
-    derived: tuple[DerivedRecord, ...]
-
-    def made(self, kind: ConversionTarget | str) -> tuple[DerivedRecord, ...]:
-        """What was made of this answer as `kind` (its count is the version a conversion pins)."""
-        return tuple(d for d in self.derived if d.kind == ConversionTarget(kind))
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,13 @@ from sqlmodel import Session
 
 from workbench.errors import InvalidInput
 from workbench.models import LONG_TEXT_MAX, SHORT_TEXT_MAX, NoteKind, SourceKind
+from workbench.models.interviews import ConversionTarget, DerivedRecord
 from workbench.services import projects as project_service
 from workbench.services import registers
 from workbench.services.interviews.answers import answer_context, derived
 from workbench.services.interviews.common import (
     CHARTER_ACTION,
     CHARTER_FIELDS,
-    ConversionTarget,
-    DerivedRecord,
     MadeMeanwhile,
     Seen,
     clip,

@@ -51,7 +51,8 @@ def _custom_question(entry: str | Mapping[str, Any], actor: str) -> InterviewQue
         entry = {"text": entry}
     text = str(entry.get("text", "")).strip()
     return InterviewQuestion(
-        id="custom_" + hashlib.sha256(text.lower().encode("utf-8")).hexdigest()[:10],
+        id="custom_"
+        + hashlib.sha256(text.lower().encode("utf-8", "surrogatepass")).hexdigest()[:10],
         text=text,
         help=str(entry.get("help", "") or "").strip(),
         source=f"Added by {actor}",
@@ -217,56 +218,75 @@ def list_interviews(engine: Engine, project_id: int, *, now: datetime) -> list[I
         return [summary(row, counts.get(row.id, 0), now) for row in rows]
 
 
-def _edit(
-    session: Session,
-    *,
-    project_id: int,
-    interview_id: int,
-    expected_version: int,
-    mine: Mapping[str, Any],
-    now: datetime,
-) -> tuple[Interview, Any]:
-    """The interview at the version the user saw, and how to show a newer one (`public`)."""
+class _InterviewEdit:
+    """One change of an interview the user saw at `expected_version`.
 
-    def public(row: Interview) -> InterviewSummary:
-        return summary(row, answered_counts(session, [row.id]).get(row.id, 0), now)
+    Made, it checks the clock and who is acting; entered, it opens the unit of work and loads
+    the interview (NotFound / StaleEditError); `save` logs the change and commits it,
+    version-checked, with `mine` (the user's values) for the conflict view.
+    """
 
-    row = versioning.load_for_edit(
-        session,
-        Interview,
-        interview_id,
-        expected_version,
-        mine,
-        what="interview",
-        project_id=project_id,
-        public=public,
-    )
-    return row, public
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        project_id: int,
+        interview_id: int,
+        expected_version: int,
+        actor: str,
+        now: datetime,
+        mine: Mapping[str, Any] | None = None,
+    ) -> None:
+        check_now(now)
+        self.actor = project_service.check_actor(actor)
+        self.engine = engine
+        self.project_id = project_id
+        self.interview_id = interview_id
+        self.expected_version = expected_version
+        self.now = now
+        self.mine = dict(mine or {})
 
+    def __enter__(self) -> _InterviewEdit:
+        self.session = Session(self.engine)
+        try:
+            self.interview = versioning.load_for_edit(
+                self.session,
+                Interview,
+                self.interview_id,
+                self.expected_version,
+                self.mine,
+                what="interview",
+                project_id=self.project_id,
+                public=self.public,
+            )
+        except BaseException:
+            self.session.close()
+            raise
+        return self
 
-def _save(
-    session: Session,
-    interview: Interview,
-    public: Any,
-    mine: Mapping[str, Any],
-    *,
-    project_id: int,
-    actor: str,
-    action: str,
-    text: str,
-    changes: Mapping[str, Any],
-) -> None:
-    crud.record_activity(
-        session,
-        project_id=project_id,
-        actor=actor,
-        action=action,
-        summary=text,
-        changes={"interview_id": interview.id, **changes},
-    )
-    session.add(interview)
-    versioning.commit(session, interview, mine, public=public)
-    session.refresh(interview)
+    def __exit__(self, *_exc: object) -> None:
+        self.session.close()
+
+    def public(self, row: Interview) -> InterviewSummary:
+        """An interview as the team sees it (also how a newer one is shown in a conflict)."""
+        return summary(row, answered_counts(self.session, [row.id]).get(row.id, 0), self.now)
+
+    def save(self, *, action: str, text: str, changes: Mapping[str, Any]) -> InterviewSummary:
+        """Log the change, commit it version-checked, and return the interview as saved."""
+        interview = self.interview
+        interview.updated_at = self.now
+        crud.record_activity(
+            self.session,
+            project_id=self.project_id,
+            actor=self.actor,
+            action=action,
+            summary=text,
+            changes={"interview_id": interview.id, **changes},
+        )
+        self.session.add(interview)
+        versioning.commit(self.session, interview, self.mine, public=self.public)
+        self.session.refresh(interview)
+        return self.public(interview)
 
 
 def _status_before_revoke(session: Session, interview: Interview) -> InterviewStatus:
@@ -303,35 +323,25 @@ def revoke_interview(
 ) -> InterviewSummary:
     """Kill an interview's link: from now on it shows 'not valid'. The answers stay, and
     `reopen_link` (the same link) or `rotate_link` (a new one) undoes it."""
-    check_now(now)
-    actor = project_service.check_actor(actor)
-    mine = {"status": InterviewStatus.REVOKED}
-    with Session(engine) as session:
-        interview, public = _edit(
-            session,
-            project_id=project_id,
-            interview_id=interview_id,
-            expected_version=expected_version,
-            mine=mine,
-            now=now,
-        )
+    with _InterviewEdit(
+        engine,
+        project_id=project_id,
+        interview_id=interview_id,
+        expected_version=expected_version,
+        actor=actor,
+        now=now,
+        mine={"status": InterviewStatus.REVOKED},
+    ) as edit:
+        interview = edit.interview
         if interview.status == InterviewStatus.REVOKED:
             raise InvalidInput({FORM: "This link is revoked already."})
         previous = InterviewStatus(interview.status)
         interview.status = InterviewStatus.REVOKED
-        interview.updated_at = now
-        _save(
-            session,
-            interview,
-            public,
-            mine,
-            project_id=project_id,
-            actor=actor,
+        return edit.save(
             action=REVOKED_ACTION,
             text=f"Revoked the interview link of {label(interview)}.",
             changes={"status": [previous.value, InterviewStatus.REVOKED.value]},
         )
-        return public(interview)
 
 
 def reopen_link(
@@ -344,17 +354,15 @@ def reopen_link(
     now: datetime,
 ) -> InterviewSummary:
     """Undo a revoke: the same link works again (until it expires), in the state it had."""
-    check_now(now)
-    actor = project_service.check_actor(actor)
-    with Session(engine) as session:
-        interview, public = _edit(
-            session,
-            project_id=project_id,
-            interview_id=interview_id,
-            expected_version=expected_version,
-            mine={},
-            now=now,
-        )
+    with _InterviewEdit(
+        engine,
+        project_id=project_id,
+        interview_id=interview_id,
+        expected_version=expected_version,
+        actor=actor,
+        now=now,
+    ) as edit:
+        interview = edit.interview
         if interview.status != InterviewStatus.REVOKED:
             raise InvalidInput({FORM: "This link is not revoked; it works already."})
         if interview.expires_at is not None and now >= interview.expires_at:
@@ -364,21 +372,13 @@ def reopen_link(
                     "make a new link instead."
                 }
             )
-        restored = _status_before_revoke(session, interview)
+        restored = _status_before_revoke(edit.session, interview)
         interview.status = restored
-        interview.updated_at = now
-        _save(
-            session,
-            interview,
-            public,
-            {},
-            project_id=project_id,
-            actor=actor,
+        return edit.save(
             action="interview link reopened",
             text=f"Reopened the revoked link of {label(interview)}: the same link works again.",
             changes={"status": [InterviewStatus.REVOKED.value, restored.value]},
         )
-        return public(interview)
 
 
 def rotate_link(
@@ -395,29 +395,27 @@ def rotate_link(
 
     A revoked interview becomes reachable again through the new link, in the state it had.
     """
-    check_now(now)
-    actor = project_service.check_actor(actor)
+    edit = _InterviewEdit(
+        engine,
+        project_id=project_id,
+        interview_id=interview_id,
+        expected_version=expected_version,
+        actor=actor,
+        now=now,
+    )
     errors: dict[str, str] = {}
     days = check_days(expires_in_days, errors)
     if errors:
         raise InvalidInput(errors)
     token = new_token()
-    with Session(engine) as session:
-        interview, public = _edit(
-            session,
-            project_id=project_id,
-            interview_id=interview_id,
-            expected_version=expected_version,
-            mine={},
-            now=now,
-        )
+    with edit:
+        interview = edit.interview
         previous_status = InterviewStatus(interview.status)
         previous_expiry = interview.expires_at
         if previous_status == InterviewStatus.REVOKED:
-            interview.status = _status_before_revoke(session, interview)
+            interview.status = _status_before_revoke(edit.session, interview)
         interview.token_hash = token_hash(token)
         interview.expires_at = now + timedelta(days=days)
-        interview.updated_at = now
         changes: dict[str, Any] = {
             "expires_at": [
                 previous_expiry.isoformat() if previous_expiry else None,
@@ -426,13 +424,7 @@ def rotate_link(
         }
         if InterviewStatus(interview.status) != previous_status:
             changes["status"] = [previous_status.value, InterviewStatus(interview.status).value]
-        _save(
-            session,
-            interview,
-            public,
-            {},
-            project_id=project_id,
-            actor=actor,
+        saved = edit.save(
             action="interview link replaced",
             text=(
                 f"New link for the interview of {label(interview)} (the old link no longer "
@@ -440,7 +432,7 @@ def rotate_link(
             ),
             changes=changes,
         )
-        return InterviewLink(interview=public(interview), token=token)
+        return InterviewLink(interview=saved, token=token)
 
 
 def reopen_interview(
@@ -453,18 +445,16 @@ def reopen_interview(
     now: datetime,
 ) -> InterviewSummary:
     """Let the expert change a submitted interview again (it goes back to draft)."""
-    check_now(now)
-    actor = project_service.check_actor(actor)
-    mine = {"status": InterviewStatus.DRAFT}
-    with Session(engine) as session:
-        interview, public = _edit(
-            session,
-            project_id=project_id,
-            interview_id=interview_id,
-            expected_version=expected_version,
-            mine=mine,
-            now=now,
-        )
+    with _InterviewEdit(
+        engine,
+        project_id=project_id,
+        interview_id=interview_id,
+        expected_version=expected_version,
+        actor=actor,
+        now=now,
+        mine={"status": InterviewStatus.DRAFT},
+    ) as edit:
+        interview = edit.interview
         if interview.status != InterviewStatus.SUBMITTED:
             raise InvalidInput(
                 {
@@ -473,16 +463,8 @@ def reopen_interview(
                 }
             )
         interview.status = InterviewStatus.DRAFT
-        interview.updated_at = now
-        _save(
-            session,
-            interview,
-            public,
-            mine,
-            project_id=project_id,
-            actor=actor,
+        return edit.save(
             action="interview reopened",
             text=f"Reopened the interview of {label(interview)}: the expert can edit again.",
             changes={"status": [InterviewStatus.SUBMITTED.value, InterviewStatus.DRAFT.value]},
         )
-        return public(interview)
