@@ -35,6 +35,7 @@ from workbench.domain.experiments import approach_key
 from workbench.domain.lifecycle import Phase
 from workbench.domain.timebox import TimeBox, prototype_end
 from workbench.domain.workdays import add_working_days, next_working_day
+from workbench.models.base import name_key
 
 TEMPLATE_NAME = "Ride-time anomaly detection"
 LARGE_NAME = "Bench large project"
@@ -126,6 +127,14 @@ def _cycle(rows: list[dict[str, Any]], count: int) -> Iterable[tuple[int, dict[s
         yield index, dict(rows[index % len(rows)])
 
 
+# Columns a unique index compares, derived from the name the builder gives a copied row.
+KEYS = {
+    "project": {"name_key": "name"},
+    "feature": {"name_key": "name"},
+    "demo": {"title_key": "title"},
+}
+
+
 class _Builder:
     def __init__(self, connection: Connection, today: date) -> None:
         self.connection = connection
@@ -137,6 +146,8 @@ class _Builder:
     def add(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
         if "id" in _tables()[table].c:
             row["id"] = self.ids.take(table)
+        for key, source in KEYS.get(table, {}).items():  # what the unique indexes compare
+            row[key] = name_key(row[source])
         self.pending[table].append(row)
         return row
 

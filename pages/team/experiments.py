@@ -11,6 +11,7 @@ from workbench.services import experiments as svc
 from workbench.ui.common import engine, require_project, today
 from workbench.ui.experiments_forms import (
     decision_form,
+    more_chooser,
     pending_message,
     render_decision,
     render_edit,
@@ -59,34 +60,72 @@ with st.container(border=True):
 # A form holding a refused save stays here even when its record no longer asks for it.
 
 prompted: set[int] = set()
-due = [view for view in views if view.due_decision]
+# A long project can have dozens of boxes due at once: the oldest few open as forms, the rest
+# wait in a chooser, so the page stays readable and its rerun does not grow with the project.
+OPEN_AT_ONCE = 3
+
+
+due = sorted(
+    (view for view in views if view.due_decision), key=lambda view: view.time_box.overall_end
+)
 if due:
     st.error(
         f"**{len(due)} time box(es) spent — a decision is required.** Nothing extends silently: "
-        "extend with a reason, cull, park or select.",
+        "extend with a reason, cull, park or select. Oldest first.",
         icon=":material/alarm:",
     )
+decisions = {view.experiment.id: decision_form(view) for view in views}
+shown = [view for view in views if decisions[view.experiment.id].stale is not None]
+shown += [view for view in due if view not in shown][: max(0, OPEN_AT_ONCE - len(shown))]
+picked = more_chooser("decisions due", [view for view in due if view not in shown], pid)
+for view in [*shown, *([picked] if picked else [])]:
+    prompted.add(view.experiment.id)
+    render_decision(decisions[view.experiment.id], view, prompt=True, day=day)
 for view in views:
-    form = decision_form(view)
-    if view.due_decision or form.stale is not None:
-        prompted.add(view.experiment.id)
-        render_decision(form, view, prompt=True, day=day)
-    elif pending_message(form):
-        form.messages()
+    if view.experiment.id not in prompted and pending_message(decisions[view.experiment.id]):
+        decisions[view.experiment.id].messages()
+
+warned = [view for view in views if view.warning]
+if warned:
+    st.warning(
+        f"**{len(warned)} time box(es) past 75 %** — prepare the decision:",
+        icon=":material/hourglass_bottom:",
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Approach": view.experiment.approach,
+                    "Burn": view.time_box.burn_percent,
+                    "Ends": view.time_box.overall_end,
+                }
+                for view in sorted(warned, key=lambda view: view.time_box.overall_end)
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        **({} if len(warned) <= 8 else {"height": 300}),
+        column_config={
+            "Burn": st.column_config.ProgressColumn(
+                "Burn", format="%.0f%%", min_value=0, max_value=100
+            ),
+            "Ends": st.column_config.DateColumn(format="ddd DD MMM"),
+        },
+    )
+
+reviews = {view.experiment.id: review_form(view) for view in views}
+review_due = [view for view in views if view.review_due and not view.due_decision]
+open_reviews = [view for view in views if reviews[view.experiment.id].stale is not None]
+open_reviews += [view for view in review_due if view not in open_reviews][
+    : max(0, OPEN_AT_ONCE - len(open_reviews))
+]
+picked = more_chooser("reviews due", [view for view in review_due if view not in open_reviews], pid)
+for view in [*open_reviews, *([picked] if picked else [])]:
+    render_review(reviews[view.experiment.id], view)
 for view in views:
-    if view.warning:
-        st.warning(
-            f"{view.time_box.burn_percent:.0f} % of its time box spent; it ends "
-            f"{view.time_box.overall_end:%a %d %b}. Prepare the decision.",
-            icon=":material/hourglass_bottom:",
-        )
-        st.text(view.experiment.approach)
-for view in views:
-    form = review_form(view)
-    if (view.review_due and not view.due_decision) or form.stale is not None:
-        render_review(form, view)
-    elif pending_message(form):
-        form.messages()
+    opened = view in open_reviews or view is picked
+    if not opened and pending_message(reviews[view.experiment.id]):
+        reviews[view.experiment.id].messages()
 
 overview, timeline, work, matrix_tab, new_tab = st.tabs(
     ["Experiments", "Timeline and burn", "Work on one", "Culling matrix & Go/No-Go", "New"],

@@ -347,3 +347,24 @@ def test_portfolio_flags_overdue_experiments_and_due_ideas_and_opens_the_page(op
     at.run()
     assert at.title[0].value == "Experiments"
     assert at.session_state["selected_project_id"] == late.id
+
+
+def test_many_boxes_due_open_three_forms_and_a_chooser_for_the_rest(open_app, app_db):
+    approaches = [f"Candidate {n}" for n in range(1, 7)]
+    project, created = seed_project(app_db, experiments=approaches)
+    at = open_app(PAGE, project=project.id)
+    opened = {str(b.form_id) for b in at.button if b.label == "Record decision"}
+    assert len(opened) == 3  # the oldest three; six are due
+    assert "6 time box(es) spent" in " ".join(texts(at))
+    [chooser] = [s for s in at.selectbox if s.label == "3 more decisions due — open one"]
+    assert chooser.value is None
+    waiting = [e for e in created if not any(f.startswith(f"decide_{e.id}") for f in opened)]
+    chooser.set_value(waiting[0].id).run()
+    assert len({str(b.form_id) for b in at.button if b.label == "Record decision"}) == 4
+
+    decide_in_page(at, waiting[0].id, svc.Decision.CULL, "Too slow to score")
+    culled = stored_views(app_db, project.id)[waiting[0].approach].experiment
+    assert culled.decision == svc.Decision.CULL
+    assert "5 time box(es) spent" in " ".join(texts(at))
+    [chooser] = [s for s in at.selectbox if s.label == "2 more decisions due — open one"]
+    assert chooser.value is None  # the decided one left the chooser

@@ -79,6 +79,27 @@ def _answers(form: Form) -> list[str]:
     return [form.value(field) or "" for field in REVIEW_FIELDS]
 
 
+def more_chooser(
+    kind: str, waiting: list[svc.ExperimentView], project_id: int
+) -> svc.ExperimentView | None:
+    """A chooser for the items beyond the first few the page opens; the one picked opens too."""
+    if not waiting:
+        return None
+    by_id = {view.experiment.id: view for view in waiting}
+    key = f"experiments_{project_id}_more_{kind.split()[0]}"
+    if st.session_state.get(key) not in by_id:  # decided since it was picked
+        st.session_state.pop(key, None)
+    chosen = st.selectbox(
+        f"{len(waiting)} more {kind} — open one",
+        options=list(by_id),
+        index=None,
+        placeholder="Choose an experiment",
+        format_func=lambda experiment_id: by_id[experiment_id].experiment.approach,
+        key=key,
+    )
+    return by_id.get(chosen)
+
+
 # --- The decision a box forces ----------------------------------------------------------------
 
 
