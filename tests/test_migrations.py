@@ -242,3 +242,34 @@ def test_upgrade_to_unique_features_and_demos_keeps_and_renames_duplicates(empty
             {"project": one},
         )
     engine.dispose()
+
+
+def test_servers_starting_together_migrate_once_and_all_start(empty_url):
+    """Four processes migrate one empty database at the same moment (app servers starting
+    together): every one succeeds and the schema is at the head once."""
+    import os
+    import subprocess
+    import sys
+
+    from workbench.config import DATABASE_URL_VARIABLE
+
+    env = {**os.environ, DATABASE_URL_VARIABLE: empty_url}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "workbench", "migrate"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outputs = [process.communicate(timeout=300)[0] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0, 0], outputs
+    head = ScriptDirectory.from_config(alembic_config(empty_url)).get_current_head()
+    engine = make_engine(empty_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
+            (head,)
+        ]
+    engine.dispose()

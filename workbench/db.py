@@ -3,9 +3,11 @@ the database's own faults (locked, read-only, unreachable) told as sentences."""
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -13,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import NullPool
 from sqlmodel import create_engine
 
 from workbench import storable
@@ -82,9 +85,54 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+@contextmanager
+def _sqlite_migration_lock(database: str | None) -> Iterator[None]:
+    """An exclusive lock on a file beside the database file while it is migrated (processes
+    starting together on one SQLite file take turns; an in-memory database needs none)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    lock_path = Path(database).with_name(Path(database).name + ".migrate-lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+# Any fixed number: the key of the PostgreSQL advisory lock that serialises migrations.
+MIGRATION_LOCK_KEY = 7_240_915
+
+
 def migrate(url: str | None = None, revision: str = "head") -> None:
-    """Bring the database at `url` up to `revision` (default: the newest schema)."""
-    command.upgrade(alembic_config(url), revision)
+    """Bring the database at `url` up to `revision` (default: the newest schema).
+
+    On PostgreSQL several app servers may start at once against one database: each takes an
+    advisory lock first, so one migrates and the others wait, then find nothing to do."""
+    url = url or database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        with _sqlite_migration_lock(parsed.database):
+            command.upgrade(alembic_config(url), revision)
+        return
+    if parsed.get_backend_name() != "postgresql":
+        command.upgrade(alembic_config(url), revision)
+        return
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            try:
+                command.upgrade(alembic_config(url), revision)
+            finally:
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
+                connection.commit()
+    finally:
+        engine.dispose()
 
 
 def check_connection(engine: Engine) -> None:
