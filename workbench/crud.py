@@ -50,10 +50,18 @@ def find_project_by_name(session: Session, *, name: str) -> Project | None:
 
 
 def search_projects(
-    session: Session, *, search: str = "", phases: Iterable[Phase] = (), owner: str = ""
+    session: Session,
+    *,
+    search: str = "",
+    phases: Iterable[Phase] = (),
+    owner: str = "",
+    include_archived: bool = True,
 ) -> list[Project]:
-    """Projects matching a free-text search, a set of phases and an owner, by name."""
+    """Projects matching a free-text search, a set of phases and an owner, by name (archived
+    ones too unless `include_archived` is False)."""
     statement = select(Project)
+    if not include_archived:
+        statement = statement.where(col(Project.archived_at).is_(None))
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
         statement = statement.where(

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from workbench import crud, versioning
 from workbench.domain.lifecycle import (
@@ -228,13 +228,15 @@ def list_projects(
     """Projects matching the filters, by name; archived ones only with `include_archived`;
     with `identity`, only those that person may see (roles; `admin` sees all)."""
     with Session(engine) as session:
-        rows = crud.search_projects(session, search=search, phases=phases, owner=owner)
+        rows = crud.search_projects(
+            session,
+            search=search,
+            phases=phases,
+            owner=owner,
+            include_archived=include_archived,
+        )
         hidden = permissions.hidden_project_ids(session, identity, admin=admin)
-        return [
-            ProjectPublic.model_validate(row)
-            for row in rows
-            if (include_archived or row.archived_at is None) and row.id not in hidden
-        ]
+        return [ProjectPublic.model_validate(row) for row in rows if row.id not in hidden]
 
 
 def change_stamp(engine: Engine) -> tuple[int, int, int]:
@@ -264,10 +266,13 @@ def project_names(
     may see)."""
     with Session(engine) as session:
         hidden = permissions.hidden_project_ids(session, identity, admin=admin)
+        statement = select(Project.id, Project.name).order_by(func.lower(Project.name))
+        if not include_archived:
+            statement = statement.where(col(Project.archived_at).is_(None))
         return {
-            row.id: row.name
-            for row in crud.search_projects(session)
-            if (include_archived or row.archived_at is None) and row.id not in hidden
+            project_id: name
+            for project_id, name in session.exec(statement).all()
+            if project_id not in hidden
         }
 
 
