@@ -267,13 +267,17 @@ def test_the_last_storable_date_is_accepted_and_the_plan_still_reads(engine, pro
 
 def test_an_imported_risk_outside_its_declared_scale_is_refused(engine, project):
     # The importer accepted impact 69 (its integer range overrode the model's 1–5), and then
-    # every read of the project's risks raised a ValidationError.
+    # every read of the project's risks raised a ValidationError. Now the file check lists it
+    # with the file's other problems, before anything is written.
     registers.create_risk(engine, project_id=project.id, data={"title": "No labels"}, actor="Ann")
     document = json.loads(transfer.export_json(engine, project.id))
     document["risks"][0]["impact"] = 69
     with pytest.raises(InvalidInput) as refused:
         transfer.import_project(engine, json.dumps(document), actor="Ann", name="Imported")
-    assert refused.value.errors == {"impact": "Must be at most 5."}
+    assert refused.value.errors == {
+        "file": "The file was refused and nothing was written: 1 problem, listed below.",
+        "file[1]": "Risk 1, impact: Input should be less than or equal to 5",
+    }
     assert project_names(engine) == ["Dispatch delays"]
 
 
