@@ -36,3 +36,4 @@ bench:
 	PYTHONPATH=. $(PY) scripts/bench_estimate.py
 	PYTHONPATH=. $(PY) scripts/bench_report.py
 	PYTHONPATH=. $(PY) scripts/bench_pages.py $(BENCH_ARGS)
+	PYTHONPATH=. $(PY) scripts/bench_browser.py
