@@ -132,6 +132,8 @@ KEYS = {
     "project": {"name_key": "name"},
     "feature": {"name_key": "name"},
     "demo": {"title_key": "title"},
+    "scenario": {"name_key": "name"},
+    "assessment_rating": {"rater_key": "rater"},
 }
 
 

@@ -244,6 +244,112 @@ def test_upgrade_to_unique_features_and_demos_keeps_and_renames_duplicates(empty
     engine.dispose()
 
 
+def test_upgrade_to_unique_scenario_names_and_raters_keeps_and_renames_duplicates(empty_url):
+    """0007: scenarios and raters repeated within a project (ignoring case and spaces) keep
+    every row and what points at them; later duplicates are renamed "(2)", "(3)" (skipping a
+    name the project has); afterwards the indexes refuse a repeat."""
+    config = alembic_config(empty_url)
+    command.upgrade(config, "0006")
+    engine = make_engine(empty_url)
+    with engine.begin() as connection:
+        projects = []
+        for name in ("One", "Two"):
+            connection.execute(
+                text(
+                    "INSERT INTO project (name, name_key, problem, why_now, current_process,"
+                    " affected, minimum_useful_performance, baseline, sponsor, owner, phase,"
+                    " created_at, updated_at, version) VALUES (:name, :key, '', '', '', '', '',"
+                    " '', '', '', 'planning', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+                ),
+                {"name": name, "key": name.lower()},
+            )
+            projects.append(connection.execute(text("SELECT max(id) FROM project")).scalar_one())
+        one, two = projects
+        scenarios = []
+        for project_id, name in [
+            (one, "Base"),
+            (one, "base "),
+            (one, "Lean"),
+            (one, " BASE"),
+            (one, "Base (2)"),
+            (two, "Base"),
+        ]:
+            connection.execute(
+                text(
+                    "INSERT INTO scenario (project_id, name, notes, cost_inputs, value_inputs,"
+                    " seed, results, created_by, created_at, updated_at, version) VALUES"
+                    " (:project, :name, '', '{}', '{}', 2026, '{}', 'Ann', CURRENT_TIMESTAMP,"
+                    " CURRENT_TIMESTAMP, 1)"
+                ),
+                {"project": project_id, "name": name},
+            )
+            scenarios.append(connection.execute(text("SELECT max(id) FROM scenario")).scalar_one())
+        connection.execute(
+            text("UPDATE project SET report_scenario_id = :s WHERE id = :p"),
+            {"s": scenarios[3], "p": one},
+        )
+        for project_id, rater, role in [
+            (one, "Ann Lee", "sponsor"),
+            (one, "ann  lee", "engineer"),
+            (one, "Bo", "sponsor"),
+            (two, "ANN LEE", "sponsor"),
+        ]:
+            connection.execute(
+                text(
+                    "INSERT INTO assessment_rating (project_id, rater, role, answers, updated_at,"
+                    " version) VALUES (:project, :rater, :role, '{}', CURRENT_TIMESTAMP, 1)"
+                ),
+                {"project": project_id, "rater": rater, "role": role},
+            )
+    command.upgrade(config, "head")
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT id, project_id, name, name_key FROM scenario ORDER BY id")
+        ).all()
+        raters = connection.execute(
+            text("SELECT project_id, rater, rater_key, role FROM assessment_rating ORDER BY id")
+        ).all()
+        chosen = connection.execute(
+            text("SELECT report_scenario_id FROM project WHERE id = :p"), {"p": one}
+        ).scalar()
+    assert [row.id for row in stored] == scenarios
+    assert [(row.name, row.name_key) for row in stored] == [
+        ("Base", "base"),
+        ("base (3)", "base (3)"),
+        ("Lean", "lean"),
+        (" BASE (4)", "base (4)"),
+        ("Base (2)", "base (2)"),
+        ("Base", "base"),
+    ]
+    assert chosen == scenarios[3]  # no table rebuilt: the report still uses the renamed one
+    assert [tuple(row) for row in raters] == [
+        (one, "Ann Lee", "ann lee", "sponsor"),
+        (one, "ann  lee (2)", "ann lee (2)", "engineer"),
+        (one, "Bo", "bo", "sponsor"),
+        (two, "ANN LEE", "ann lee", "sponsor"),
+    ]
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO scenario (project_id, name, name_key, notes, cost_inputs,"
+                " value_inputs, seed, results, created_by, created_at, updated_at, version)"
+                " VALUES (:project, 'LEAN', 'lean', '', '{}', '{}', 2026, '{}', 'Ann',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+            ),
+            {"project": one},
+        )
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO assessment_rating (project_id, rater, rater_key, role, answers,"
+                " updated_at, version) VALUES (:project, 'BO', 'bo', 'sponsor', '{}',"
+                " CURRENT_TIMESTAMP, 1)"
+            ),
+            {"project": one},
+        )
+    engine.dispose()
+
+
 def test_servers_starting_together_migrate_once_and_all_start(empty_url):
     """Four processes migrate one empty database at the same moment (app servers starting
     together): every one succeeds and the schema is at the head once."""

@@ -11,7 +11,9 @@ round every writer reads before anyone writes, so exactly one writer per record 
 Then the races that the unique indexes of migration 0005 close: 20 writers create a project of
 one name or add a feature of one name (in different cases and spacing), or record the same demo —
 one is stored, the others are refused in the same sentence a lone duplicate gets; 20 first saves
-of a project's demo plan settings — one is stored, the others are refused as stale.
+of a project's demo plan settings — one is stored, the others are refused as stale. And those
+of migration 0007: 20 writers save a scenario of one name (one stored, the others refused in the
+sentence of the check), 20 first saves of one rater's answers (one stored, the others stale).
 
 `pytest -s` prints the counts.
 """
@@ -32,9 +34,20 @@ from sqlmodel import Session, select
 
 from tests.dates import TODAY
 from workbench.db import make_engine
+from workbench.domain.estimates import CostModelInputs, ValueModelInputs
 from workbench.errors import CONCURRENT_WRITE_ERRORS, InvalidInput, StaleEditError
-from workbench.models import ActivityEntry, Demo, DemoPlanSettings, Feature
+from workbench.models import (
+    ActivityEntry,
+    AssessmentRating,
+    Demo,
+    DemoPlanSettings,
+    Feature,
+    Scenario,
+)
+from workbench.reference.questions import load_question_bank
+from workbench.services import assessment as assessment_service
 from workbench.services import demos as demo_service
+from workbench.services import estimates as estimate_service
 from workbench.services import experiments as experiment_service
 from workbench.services import parking_lot as parking_service
 from workbench.services import projects as project_service
@@ -433,3 +446,87 @@ def test_twenty_writers_creating_one_project_name_store_it_once(database_url, en
     assert [name.casefold() for name in stored.values()] == ["alpha"]
     sentence = repr({"name": f"A project called {next(iter(stored.values()))!r} already exists."})
     assert {detail for outcome, detail in results if outcome != "accepted"} == {sentence}
+
+
+# --- the races the unique indexes of migration 0007 close ---------------------------------------
+
+SCENARIO_NAMES = ("Base", "base", " BASE ", "Base  ")
+
+
+def save_scenario(url: str, project_id: int, name: str) -> tuple[str, str]:
+    engine = _engine(url)
+    cost, value = CostModelInputs().to_dict(), ValueModelInputs().to_dict()
+    _barrier.wait()
+    return _outcome(
+        lambda: estimate_service.save_scenario(
+            engine,
+            project_id=project_id,
+            name=name,
+            cost_inputs=cost,
+            value_inputs=value,
+            actor="Writer",
+            draws=500,
+        )
+    )
+
+
+def first_answers(url: str, project_id: int, rater: str) -> tuple[str, str]:
+    engine = _engine(url)
+    questions = load_question_bank()
+    _barrier.wait()
+    return _outcome(
+        lambda: assessment_service.save_answers(
+            engine,
+            project_id=project_id,
+            rater=rater,
+            role="Data scientist",
+            answers={},
+            expected_version=None,
+            questions=questions,
+            actor="Writer",
+        )
+    )
+
+
+def test_twenty_writers_saving_one_scenario_name_store_it_once(database_url, engine):
+    """Scenario names were unique only as typed: "Base" and "base" raced past the check."""
+    project = project_service.create_project(
+        engine, data={"name": "Ride-time anomalies"}, actor="Ann", today=TODAY
+    )
+    names = [SCENARIO_NAMES[n % 4] for n in range(THREADS)]
+    results = run_everywhere(database_url, save_scenario, [(project.id, name) for name in names])
+    print(f"\n[{engine.dialect.name}] 20 saves of one scenario name:", Counter(results))
+    accepted = [
+        name for name, (outcome, _) in zip(names, results, strict=True) if outcome == "accepted"
+    ]
+    assert len(accepted) == 1
+    with Session(engine) as session:
+        stored = session.exec(select(Scenario).where(Scenario.project_id == project.id)).all()
+    assert [(s.name, s.name_key) for s in stored] == [(accepted[0].strip(), "base")]
+    sentence = (
+        f"This project already has a scenario called {stored[0].name!r}: "
+        "choose another name, or load it and update it."
+    )
+    assert {detail for outcome, detail in results if outcome != "accepted"} == {
+        repr({"name": sentence})
+    }
+    assert _logged(engine, project.id, "scenario saved") == 1
+
+
+def test_twenty_first_saves_of_one_raters_answers_one_stored_the_rest_stale(database_url, engine):
+    """Raters were told apart ignoring case only in Python: "Ann Lee" and "ann lee" raced past
+    the look-up and stored two rows of answers for one person."""
+    project = project_service.create_project(
+        engine, data={"name": "Ride-time anomalies"}, actor="Ann", today=TODAY
+    )
+    raters = [("Ann Lee", "ann lee", " ANN LEE ", "Ann  Lee")[n % 4] for n in range(THREADS)]
+    results = run_everywhere(database_url, first_answers, [(project.id, r) for r in raters])
+    print(f"\n[{engine.dialect.name}] 20 first saves of one rater:", Counter(results))
+    assert Counter(outcome for outcome, _ in results) == {"accepted": 1, "stale": THREADS - 1}
+    assert {detail for outcome, detail in results if outcome == "stale"} == {"StaleEditError"}
+    with Session(engine) as session:
+        stored = session.exec(
+            select(AssessmentRating).where(AssessmentRating.project_id == project.id)
+        ).all()
+    assert [row.rater_key for row in stored] == ["ann lee"]
+    assert _logged(engine, project.id, "assessment answered") == 1

@@ -10,19 +10,21 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import field_validator
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint, event
 from sqlmodel import AutoString, Field, SQLModel
 
 from workbench.domain.assessment import Verdict
 from workbench.models.base import (
     ENUM_MAX,
     LONG_TEXT_MAX,
+    NAME_KEY_MAX,
     SHORT_TEXT_MAX,
     SourcedRecord,
     SourceKind,
     UTCDateTime,
     VersionedTable,
     _strip,
+    name_key,
     utc_now,
 )
 
@@ -30,18 +32,32 @@ from workbench.models.base import (
 
 
 class AssessmentRating(SQLModel, VersionedTable, table=True):
-    """One stakeholder's current answers to the should-we-use-ML questionnaire."""
+    """One stakeholder's current answers to the should-we-use-ML questionnaire.
+
+    `rater_key` is the rater's name as raters are told apart (`name_key()`); it is kept in step
+    with `rater` on every write and unique within a project.
+    """
 
     __tablename__ = "assessment_rating"
-    __table_args__ = (UniqueConstraint("project_id", "rater", name="uq_rating_project_rater"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "rater", name="uq_rating_project_rater"),
+        Index("uq_rating_project_rater_key", "project_id", "rater_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
     rater: str = Field(max_length=SHORT_TEXT_MAX)
+    rater_key: str = Field(default="", max_length=NAME_KEY_MAX)
     role: str = Field(max_length=ENUM_MAX)
     answers: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     version: int = Field(default=1)
+
+
+@event.listens_for(AssessmentRating, "before_insert")
+@event.listens_for(AssessmentRating, "before_update")
+def _keep_rater_key(_mapper: Any, _connection: Any, rating: AssessmentRating) -> None:
+    rating.rater_key = name_key(rating.rater)
 
 
 class AssessmentSnapshot(SQLModel, table=True):

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, UniqueConstraint
+from sqlalchemy import JSON, Index, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
 from workbench.domain.estimates import (
@@ -21,10 +21,12 @@ from workbench.domain.estimates import (
 )
 from workbench.models.base import (
     LONG_TEXT_MAX,
+    NAME_KEY_MAX,
     NAME_MAX,
     SHORT_TEXT_MAX,
     UTCDateTime,
     VersionedTable,
+    name_key,
     utc_now,
 )
 
@@ -32,13 +34,21 @@ from workbench.models.base import (
 
 
 class Scenario(SQLModel, VersionedTable, table=True):
-    """A named set of estimate inputs for a project, with the results it gave when saved."""
+    """A named set of estimate inputs for a project, with the results it gave when saved.
 
-    __table_args__ = (UniqueConstraint("project_id", "name", name="uq_scenario_project_name"),)
+    `name_key` is the name as duplicates are compared (`name_key()`); it is kept in step with
+    `name` on every write and unique within a project.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "name", name="uq_scenario_project_name"),
+        Index("uq_scenario_project_name_key", "project_id", "name_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=NAME_MAX)
+    name_key: str = Field(default="", max_length=NAME_KEY_MAX)
     notes: str = Field(default="", max_length=LONG_TEXT_MAX)
     cost_inputs: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     value_inputs: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
@@ -48,6 +58,12 @@ class Scenario(SQLModel, VersionedTable, table=True):
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     version: int = Field(default=1)
+
+
+@event.listens_for(Scenario, "before_insert")
+@event.listens_for(Scenario, "before_update")
+def _keep_name_key(_mapper: Any, _connection: Any, scenario: Scenario) -> None:
+    scenario.name_key = name_key(scenario.name)
 
 
 # --- What pages and reports see ---------------------------------------------------------------

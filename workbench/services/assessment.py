@@ -55,6 +55,7 @@ from workbench.models import (
     utc_now,
 )
 from workbench.models.assessment import SnapshotPublic
+from workbench.models.base import name_key
 from workbench.services.projects import check_actor
 
 RISK_STATUSES = tuple(status.value for status in RiskStatus)
@@ -144,7 +145,7 @@ def _rater_public(row: AssessmentRating) -> RaterAnswers:
 def _find_rating(session: Session, project_id: int, rater: str) -> AssessmentRating | None:
     statement = select(AssessmentRating).where(
         AssessmentRating.project_id == project_id,
-        func.lower(AssessmentRating.rater) == rater.strip().lower(),
+        AssessmentRating.rater_key == name_key(rater),
     )
     return session.exec(statement).first()
 

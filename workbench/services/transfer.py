@@ -66,7 +66,9 @@ IMPORT_ACTION = "project imported"
 
 # Columns a document does not carry: ids and the project link (positions stand for them),
 # version counters (an imported row starts at 1) and columns derived from others.
-NOT_CARRIED = frozenset({"id", "project_id", "version", "approach_key", "name_key", "title_key"})
+NOT_CARRIED = frozenset(
+    {"id", "project_id", "version", "approach_key", "name_key", "title_key", "rater_key"}
+)
 PROJECT_NOT_CARRIED = frozenset({"id", "version", "archived_at", "report_scenario_id", "name_key"})
 # Where a record's `source_id` points, by its `source_kind` (no foreign key: kept by position).
 SOURCE_PARTS = {
@@ -79,6 +81,7 @@ DERIVED = {
     "approach_key": lambda row: approach_key(str(row.get("approach", ""))),
     "name_key": lambda row: name_key(str(row.get("name", ""))),
     "title_key": lambda row: name_key(str(row.get("title", ""))),
+    "rater_key": lambda row: name_key(str(row.get("rater", ""))),
 }
 INT_RANGE = (Ge(-(2**31)), Le(2**31 - 1))  # what every database's INTEGER holds
 Position = Annotated[int, Ge(0), Le(MAX_ROWS_PER_PART)]

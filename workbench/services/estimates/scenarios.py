@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 from sqlalchemy import func, update
@@ -17,6 +17,7 @@ from workbench import crud
 from workbench.domain.estimates import DEFAULT_DRAWS, CostModelInputs, ValueModelInputs
 from workbench.errors import InvalidInput, NotFound
 from workbench.models import Project, Scenario, utc_now
+from workbench.models.base import name_key
 from workbench.models.estimates import EstimateSummary, ScenarioPublic
 from workbench.services.estimates.inputs import DEFAULT_SEED, _check_scenario_fields, parse_inputs
 from workbench.services.estimates.results import Estimate, comparison_table, estimate
@@ -75,7 +76,7 @@ def _results_sentence(summary: EstimateSummary) -> str:
 
 def _name_taken(session: Session, project_id: int, name: str, scenario_id: int | None) -> str:
     statement = select(Scenario).where(
-        Scenario.project_id == project_id, func.lower(Scenario.name) == name.lower()
+        Scenario.project_id == project_id, Scenario.name_key == name_key(name)
     )
     existing = session.exec(statement).first()
     if existing is not None and existing.id != scenario_id:
@@ -84,6 +85,23 @@ def _name_taken(session: Session, project_id: int, name: str, scenario_id: int |
             "choose another name, or load it and update it."
         )
     return ""
+
+
+def _refuse_name_taken_meanwhile(
+    session: Session,
+    project_id: int,
+    name: str,
+    scenario_id: int | None,
+    error: IntegrityError,
+    prefix: str = "",
+) -> NoReturn:
+    """After a unique index refused a write: raise InvalidInput, in the words of the check, when
+    another save stored the name meanwhile; re-raise `error` (a fault) when the name is free."""
+    session.rollback()
+    taken = _name_taken(session, project_id, name, scenario_id)
+    if not taken:
+        raise error
+    raise InvalidInput({"name": prefix + taken}) from error
 
 
 def save_scenario(
@@ -101,8 +119,8 @@ def save_scenario(
     """Validate and store a named scenario with its results, logging it.
 
     Raises InvalidInput (nothing stored) naming each bad field: ``name`` (1–120 characters,
-    unique per project ignoring case), ``notes``, ``seed``, ``cost.<field>``, ``value.<field>``,
-    ``cost.roles[n]``, ``actor``.
+    unique per project ignoring case and spaces), ``notes``, ``seed``, ``cost.<field>``,
+    ``value.<field>``, ``cost.roles[n]``, ``actor``.
     """
     actor = check_actor(actor)
     name, notes, cost, value, result = _validated(
@@ -127,9 +145,8 @@ def save_scenario(
         session.add(scenario)
         try:
             session.flush()
-        except IntegrityError as error:  # saved by someone else a moment ago
-            session.rollback()
-            raise InvalidInput({"name": f"A scenario called {name!r} was just saved."}) from error
+        except IntegrityError as error:  # the same name saved by someone else a moment ago
+            _refuse_name_taken_meanwhile(session, project_id, name, None, error)
         crud.record_activity(
             session,
             project_id=project_id,
@@ -144,7 +161,10 @@ def save_scenario(
                 "value_inputs": scenario.value_inputs,
             },
         )
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError as error:
+            _refuse_name_taken_meanwhile(session, project_id, name, None, error)
         session.refresh(scenario)
         return _public(scenario)
 
@@ -257,7 +277,8 @@ def update_scenario(
         changes = _scenario_changes(row, name, notes, new_seed, cost.to_dict(), value.to_dict())
         if not changes:
             return _public(row)
-        taken = _name_taken(session, row.project_id, name, row.id)
+        project_id = row.project_id
+        taken = _name_taken(session, project_id, name, row.id)
         if taken:
             raise InvalidInput({"name": taken})
         row.name, row.notes, row.seed = name, notes, new_seed
@@ -274,7 +295,10 @@ def update_scenario(
             f"{_results_sentence(result.summary)}.",
             changes=changes,
         )
-        commit(session, row, mine, public=_as_fields)
+        try:
+            commit(session, row, mine, public=_as_fields)
+        except IntegrityError as error:  # the new name saved by someone else a moment ago
+            _refuse_name_taken_meanwhile(session, project_id, name, scenario_id, error)
         session.refresh(row)
         return _public(row)
 
@@ -355,10 +379,9 @@ def restore_scenario(engine: Engine, *, deleted: ScenarioPublic, actor: str) -> 
         try:
             session.flush()
         except IntegrityError as error:  # the name was taken a moment ago
-            session.rollback()
-            raise InvalidInput(
-                {"name": f"A scenario called {deleted.name!r} was just saved."}
-            ) from error
+            _refuse_name_taken_meanwhile(
+                session, deleted.project_id, deleted.name, None, error, "Not restored: "
+            )
         # A view of the scenario from before the delete stays stale: the version goes on.
         session.execute(
             update(Scenario)
@@ -383,7 +406,12 @@ def restore_scenario(engine: Engine, *, deleted: ScenarioPublic, actor: str) -> 
             + (" The report uses it again." if chosen_again else ""),
             changes={"scenario_id": scenario.id, "name": deleted.name, "seed": deleted.seed},
         )
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError as error:
+            _refuse_name_taken_meanwhile(
+                session, deleted.project_id, deleted.name, None, error, "Not restored: "
+            )
         session.refresh(scenario)
         return _public(scenario)
 
