@@ -18,6 +18,7 @@ from sqlmodel import SQLModel
 
 from workbench.demo_data import seed_demo_data
 from workbench.domain.timebox import RESEARCH_REVIEW_QUESTIONS
+from workbench.domain.workdays import next_working_day
 from workbench.models.base import ENUM_MAX
 from workbench.services import demos as demo_service
 from workbench.services import experiments as experiment_service
@@ -94,7 +95,7 @@ def _records_the_demo_lacks(engine: Engine, today: date) -> None:
         expected_version=logged.version,
         decision="extend",
         reason="More data",
-        new_end=today + timedelta(days=14),
+        new_end=next_working_day(today + timedelta(days=14)),  # any day of the week
         review_answers=["Yes"] * len(RESEARCH_REVIEW_QUESTIONS),
         actor="Ann",
         today=today,
